@@ -1,0 +1,2 @@
+// The embeddable API of tetcd.
+export * as proto from "./proto/index.js";
