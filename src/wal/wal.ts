@@ -368,12 +368,7 @@ export class Wal {
   }
 
   private async syncBeforeClose(): Promise<void> {
-    if (this.failure !== undefined) return;
-    if (this.pending.length > 0) {
-      this.next ??= deferred();
-      if (this.inFlight === undefined) void this.flush();
-      await this.next.promise;
-    } else if (this.inFlight !== undefined) await this.inFlight;
+    if (this.failure === undefined) await this.sync();
   }
 
   private assertAppending(): void {
