@@ -1,7 +1,7 @@
 // Inspection tools for tests and operators: every record of a WAL with its place on
 // disk, and the entries in the shape of etcd's etcd-dump-logs. Read-only, no lock taken;
 // a torn tail ends the dump (and is reported) instead of failing it.
-import { etcdserverpb, type Int64, raftpb, toId, toNumber } from "../proto/index.js";
+import { etcdserverpb, type Int64, raftpb, toId } from "../proto/index.js";
 import { decodeSegments } from "./decoder.js";
 import { WalFileNotFoundError, type WalUnexpectedEofError } from "./errors.js";
 import { nodeFs, type WalFs } from "./fs.js";
@@ -86,7 +86,8 @@ export function describeEntry(e: WalEntry): string {
 function render(value: unknown): string {
   if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString("latin1"));
   if (typeof value === "object" && value !== null) {
-    if ("low" in value && "high" in value) return String(toNumber(value as Int64));
+    // A 64-bit integer (Long): its own toString is exact and honours signedness.
+    if ("low" in value && "high" in value) return String(value);
     if (Array.isArray(value)) return `[${value.map(render).join(" ")}]`;
     const parts: string[] = [];
     for (const [k, v] of Object.entries(value)) {

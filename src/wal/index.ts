@@ -28,6 +28,7 @@ export {
   decodeRaftSnapshot,
   decodeSnapFile,
   encodeRaftSnapshot,
+  encodeSnapFile,
   type RaftSnapshot,
   type SnapConfState,
   Snapshotter,

@@ -68,6 +68,12 @@ export function decodeRaftSnapshot(bytes: Uint8Array): RaftSnapshot {
   };
 }
 
+/** The bytes of a snap file holding `snapshot`: snappb.Snapshot {crc, data}. */
+export function encodeSnapFile(snapshot: RaftSnapshot): Uint8Array {
+  const data = encodeRaftSnapshot(snapshot);
+  return snappb.snapshot.encode({ crc: crc32c(data), data }).finish();
+}
+
 /** Decodes and checks the bytes of one snap file (`path` only names it in errors). */
 export function decodeSnapFile(path: string, bytes: Uint8Array): RaftSnapshot {
   if (bytes.length === 0) throw new SnapEmptyError(path);
@@ -99,8 +105,7 @@ export class Snapshotter {
   /** Writes the snapshot durably; an empty one (index 0) is skipped, as raft's IsEmptySnap. */
   async save(snapshot: RaftSnapshot): Promise<void> {
     if (snapshot.metadata.index === 0) return;
-    const data = encodeRaftSnapshot(snapshot);
-    const bytes = snappb.snapshot.encode({ crc: crc32c(data), data }).finish();
+    const bytes = encodeSnapFile(snapshot);
     const name = snapName(snapshot.metadata.term, snapshot.metadata.index);
     const tmp = join(this.dir, `${name}.tmp`);
     const file = await this.fs.open(tmp, "create");

@@ -69,3 +69,22 @@ export function countingFs(): CountingFs {
   };
   return fs;
 }
+
+/** nodeFs without fdatasync/fsync: for tests that reopen a WAL hundreds of times. */
+export function unsyncedFs(): WalFs {
+  return {
+    ...nodeFs,
+    async open(path, mode) {
+      const file = await nodeFs.open(path, mode);
+      return {
+        write: (bufs, pos) => file.write(bufs, pos),
+        read: (len, pos) => file.read(len, pos),
+        truncate: (len) => file.truncate(len),
+        size: () => file.size(),
+        close: () => file.close(),
+        datasync: async () => {},
+      };
+    },
+    syncDir: async () => {},
+  };
+}

@@ -8,12 +8,12 @@ import { dumpWal } from "./dump.js";
 import { WalCorruptError, WalCrcMismatchError, WalError, WalUnexpectedEofError } from "./errors.js";
 import { walName } from "./names.js";
 import { repairWal } from "./repair.js";
-import { makeEntries, plain, withTempDir } from "./testkit.js";
+import { makeEntries, plain, unsyncedFs, withTempDir } from "./testkit.js";
 import type { WalEntry } from "./types.js";
 import { Wal } from "./wal.js";
 
 const META = Buffer.from("m");
-const SMALL = { segmentSizeBytes: 8 * 1024 };
+const SMALL = { segmentSizeBytes: 8 * 1024, fs: unsyncedFs() };
 const ZERO = { index: 0, term: 0 };
 
 /** Reads the WAL as the server does at boot: open, readAll, on a torn tail repair and retry. */
