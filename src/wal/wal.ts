@@ -8,8 +8,8 @@
 // fails, the page cache can no longer be trusted to hold what we wrote.
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { crc32c } from "./crc32c.js";
 import { decodeSegments, type LogEnd } from "./decoder.js";
+import { RecordEncoder } from "./encoder.js";
 import {
   WalCorruptError,
   WalExistsError,
@@ -27,10 +27,8 @@ import {
   decodeEntry,
   decodeHardState,
   decodeWalSnapshot,
-  encodeEntry,
   encodeHardState,
   encodeWalSnapshot,
-  frameRecord,
   RecordType,
 } from "./record.js";
 import {
@@ -90,8 +88,8 @@ export class Wal {
   private hardState: WalHardState = EMPTY_HARD_STATE;
   /** Index of the last entry saved (or snapshot recorded). */
   private lastIndex = 0;
-  /** The CRC chain over every record encoded so far, pending ones included. */
-  private crc = 0;
+  /** Frames records and carries the CRC chain over everything encoded, pending included. */
+  private encoder = new RecordEncoder(0);
   private tail: Tail | undefined;
   /** The tail segment's size once everything pending is written. */
   private tailBytes = 0;
@@ -147,9 +145,9 @@ export class Wal {
       await file.truncate(w.segmentSizeBytes);
       w.tail = { file, segment: first, written: 0 };
       w.state = "appending";
-      w.enqueue(w.frame(RecordType.crc, undefined));
-      w.enqueue(w.frame(RecordType.metadata, w.metadata));
-      w.enqueue(w.frame(RecordType.snapshot, encodeWalSnapshot({ index: 0, term: 0 })));
+      w.append(RecordType.crc, undefined);
+      w.append(RecordType.metadata, w.metadata);
+      w.append(RecordType.snapshot, encodeWalSnapshot({ index: 0, term: 0 }));
       await w.sync();
       await fs.removeAll(dir);
       await fs.rename(tmpDir, dir);
@@ -259,7 +257,7 @@ export class Wal {
     }
     this.tail = { file, segment: end.segment, written: end.offset };
     this.tailBytes = end.offset;
-    this.crc = end.crc;
+    this.encoder = new RecordEncoder(end.crc);
   }
 
   /**
@@ -278,13 +276,13 @@ export class Wal {
       for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!;
         assert.equal(e.index, first.index + i, "save: entries are not consecutive");
-        this.enqueue(this.frame(RecordType.entry, encodeEntry(e)));
+        this.tailBytes += this.encoder.entry(e);
       }
       this.lastIndex = entries[entries.length - 1]!.index;
     }
     if (hardState !== undefined && !isEmptyHardState(hardState)) {
       this.hardState = { term: hardState.term, vote: hardState.vote, commit: hardState.commit };
-      this.enqueue(this.frame(RecordType.state, encodeHardState(this.hardState)));
+      this.append(RecordType.state, encodeHardState(this.hardState));
     }
     if (this.tailBytes >= this.segmentSizeBytes) this.cut();
   }
@@ -295,7 +293,7 @@ export class Wal {
    */
   saveSnapshot(snapshot: WalSnapshot): Promise<void> {
     this.assertAppending();
-    this.enqueue(this.frame(RecordType.snapshot, encodeWalSnapshot(snapshot)));
+    this.append(RecordType.snapshot, encodeWalSnapshot(snapshot));
     this.lastIndex = Math.max(this.lastIndex, snapshot.index);
     return this.sync();
   }
@@ -306,6 +304,7 @@ export class Wal {
    */
   sync(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    this.sealWrites();
     if (this.pending.length === 0) return this.inFlight ?? Promise.resolve();
     this.next ??= deferred();
     const done = this.next.promise;
@@ -376,39 +375,39 @@ export class Wal {
     assert.equal(this.state, "appending", "the WAL is not open for appends (readAll first)");
   }
 
-  /** Frames a record continuing the CRC chain. */
-  private frame(type: number, data: Uint8Array | undefined): Buffer {
-    if (type !== RecordType.crc) this.crc = crc32c(data ?? new Uint8Array(0), this.crc);
-    return frameRecord(type, this.crc, data);
+  private append(type: number, data: Uint8Array | undefined): void {
+    this.tailBytes += this.encoder.record(type, data);
   }
 
-  private enqueue(frame: Buffer): void {
-    const last = this.pending[this.pending.length - 1];
-    if (last?.kind === "write") last.buffers.push(frame);
-    else this.pending.push({ kind: "write", buffers: [frame] });
-    this.tailBytes += frame.length;
+  /** Turns the records encoded so far into a write for the flusher. */
+  private sealWrites(): void {
+    if (this.encoder.hasPending()) this.pending.push({ kind: "write", buffers: this.encoder.take() });
   }
 
   /** Starts a new segment: it begins with the CRC so far, the metadata and the hard state. */
   private cut(): void {
+    this.sealWrites();
     const prev = this.held[this.held.length - 1]!;
     const segment = {
       name: walName(prev.seq + 1, this.lastIndex + 1),
       seq: prev.seq + 1,
       index: this.lastIndex + 1,
     };
-    const header = [this.frame(RecordType.crc, undefined), this.frame(RecordType.metadata, this.metadata)];
-    if (!isEmptyHardState(this.hardState))
-      header.push(this.frame(RecordType.state, encodeHardState(this.hardState)));
-    const headerBytes = header.reduce((n, b) => n + b.length, 0);
-    this.pending.push({ kind: "cut", segment, header, headerBytes });
+    let headerBytes = this.encoder.record(RecordType.crc, undefined);
+    headerBytes += this.encoder.record(RecordType.metadata, this.metadata);
+    if (!isEmptyHardState(this.hardState)) {
+      headerBytes += this.encoder.record(RecordType.state, encodeHardState(this.hardState));
+    }
+    this.pending.push({ kind: "cut", segment, header: this.encoder.take(), headerBytes });
     this.held.push(segment);
     this.tailBytes = headerBytes;
   }
 
   /** The flusher: one batch of pending work per round, each ending in one fdatasync. */
   private async flush(): Promise<void> {
-    while (this.pending.length > 0 && this.failure === undefined) {
+    for (;;) {
+      this.sealWrites();
+      if (this.pending.length === 0 || this.failure !== undefined) break;
       const ops = this.pending;
       this.pending = [];
       const batch = this.next ?? deferred();
