@@ -93,7 +93,7 @@ export async function acquireLock(path: string): Promise<WalLock> {
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await link(tmp, path);
+        await createWhole(tmp, path, body);
         return lockAt(path, body);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
@@ -109,6 +109,18 @@ export async function acquireLock(path: string): Promise<WalLock> {
     throw new WalLockedError(path, "a process that keeps retaking it");
   } finally {
     await unlink(tmp).catch(() => {});
+  }
+}
+
+/** Creates `path` holding `body`, failing with EEXIST if it exists; whole via link(2) where possible. */
+async function createWhole(tmp: string, path: string, body: string): Promise<void> {
+  try {
+    await link(tmp, path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // File systems without hard links: O_EXCL creation (a reader may see it empty for a moment).
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw err;
+    await writeFile(path, body, { flag: "wx", mode: 0o600 });
   }
 }
 

@@ -14,6 +14,7 @@ import {
   WalCorruptError,
   WalExistsError,
   WalFailedError,
+  WalFileNotFoundError,
   WalLockedError,
   WalMetadataConflictError,
   WalSliceOutOfRangeError,
@@ -165,10 +166,12 @@ export class Wal {
    */
   static async open(dir: string, snapshot: WalSnapshot, options: WalOptions = {}): Promise<Wal> {
     const fs = options.fs ?? nodeFs;
+    const names = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === "ENOENT" ? new WalFileNotFoundError(dir) : err;
+    });
     const lock = await acquireLock(`${dir}.lock`);
     try {
-      const all = walSegments(await fs.readdir(dir));
-      const segments = selectSegments(dir, all, snapshot.index);
+      const segments = selectSegments(dir, walSegments(names), snapshot.index);
       const etcd = await lockedByOthers(segments.map((s) => join(dir, s.name)));
       if (etcd !== undefined) throw new WalLockedError(dir, etcd);
       return new Wal(dir, lock, snapshot, segments, options);
