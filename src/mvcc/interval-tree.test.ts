@@ -4,13 +4,17 @@ import fc from "fast-check";
 import { IntervalTree } from "./interval-tree.js";
 
 const byte = fc.integer({ min: 0, max: 5 }).map((n) => Buffer.from([n]));
-const key = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 3 }).map((a) => Buffer.from(a));
+const key = fc
+  .array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 3 })
+  .map((a) => Buffer.from(a));
 
 test("interval tree - stabbing matches a naive scan over random inserts and deletes", () => {
   fc.assert(
     fc.property(
       fc.array(
-        fc.tuple(fc.boolean(), key, fc.option(byte, { nil: null })).filter(([, s, e]) => e === null || Buffer.compare(s, e) < 0),
+        fc
+          .tuple(fc.boolean(), key, fc.option(byte, { nil: null }))
+          .filter(([, s, e]) => e === null || Buffer.compare(s, e) < 0),
         { maxLength: 60 },
       ),
       fc.array(key, { maxLength: 20 }),

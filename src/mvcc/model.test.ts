@@ -10,8 +10,22 @@ type Snapshot = Map<string, KeyValue>;
 
 const keyArb = fc.constantFrom("a", "ab", "b", "b\u0000", "c", "\u00ff").map((s) => Buffer.from(s, "latin1"));
 const op = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("put" as const), key: keyArb, value: fc.uint8Array({ maxLength: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("del" as const), key: keyArb, end: fc.option(keyArb, { nil: undefined }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("put" as const),
+      key: keyArb,
+      value: fc.uint8Array({ maxLength: 3 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("del" as const),
+      key: keyArb,
+      end: fc.option(keyArb, { nil: undefined }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("compact" as const), back: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("reopen" as const) }) },
 );
@@ -53,7 +67,9 @@ test("mvcc model - random histories read the same as a naive model at every revi
                   assert.deepEqual(w.put(o.key, Buffer.from(o.value)), prev);
                   cur.set(id, kv);
                 } else if (o.kind === "del") {
-                  const gone = [...cur.values()].filter((kv) => inRange(kv.key, o.key, o.end)).sort((x, y) => Buffer.compare(x.key, y.key));
+                  const gone = [...cur.values()]
+                    .filter((kv) => inRange(kv.key, o.key, o.end))
+                    .sort((x, y) => Buffer.compare(x.key, y.key));
                   assert.deepEqual(w.deleteRange(o.key, o.end), gone);
                   for (const kv of gone) cur.delete(kv.key.toString("latin1"));
                 }
@@ -86,7 +102,9 @@ test("mvcc model - random histories read the same as a naive model at every revi
               [Buffer.from("b"), Buffer.from("c")],
               [Buffer.from("b\u0000", "latin1"), undefined],
             ] as Array<[Buffer, Buffer | undefined]>) {
-              const want = [...snap.values()].filter((kv) => inRange(kv.key, key, end)).sort((x, y) => Buffer.compare(x.key, y.key));
+              const want = [...snap.values()]
+                .filter((kv) => inRange(kv.key, key, end))
+                .sort((x, y) => Buffer.compare(x.key, y.key));
               const got = t.store.range(key, end, { revision: rev });
               assert.deepEqual(got.kvs, want);
               assert.equal(got.count, want.length);
@@ -95,7 +113,11 @@ test("mvcc model - random histories read the same as a naive model at every revi
               assert.equal(limited.count, want.length);
             }
           }
-          if (compacted > 1) assert.throws(() => t.store.range(Buffer.from("a"), undefined, { revision: compacted - 1 }), ErrCompacted);
+          if (compacted > 1)
+            assert.throws(
+              () => t.store.range(Buffer.from("a"), undefined, { revision: compacted - 1 }),
+              ErrCompacted,
+            );
         }
       } finally {
         await t.close();

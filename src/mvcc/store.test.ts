@@ -6,10 +6,10 @@ import { b, del, openTestStore, put, txn } from "./testing.js";
 
 const keys = (kvs: KeyValue[]) => kvs.map((kv) => kv.key.toString());
 
-test("mvcc - a new store is at revision 1 with nothing compacted", async () => {
+test("mvcc - a new store is at revision 1 with nothing compacted (-1, as etcd says)", async () => {
   const t = openTestStore();
   assert.equal(t.store.currentRevision(), 1);
-  assert.equal(t.store.compactRevision(), 0);
+  assert.equal(t.store.compactRevision(), -1);
   assert.deepEqual(t.store.range(b("a"), b("\0")), { kvs: [], count: 0, revision: 1 });
   await t.close();
 });

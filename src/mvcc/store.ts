@@ -55,8 +55,9 @@ export class MvccStore {
   private currentRev = 1;
   /** The newest revision handed out: above currentRev while its transaction is uncommitted. */
   private headRev = 1;
-  private compactRev = 0;
-  private finishedCompactRev = 0;
+  /** -1 until the first compaction, as in etcd (HashKV reports it). */
+  private compactRev = -1;
+  private finishedCompactRev = -1;
   private writing = false;
   private compactions: Promise<void> = Promise.resolve();
   private readonly hooks: LeaseHooks | undefined;
@@ -88,8 +89,8 @@ export class MvccStore {
     this.backend.read((tx) => {
       const finished = tx.get(META_BUCKET, FINISHED_COMPACT_KEY);
       const scheduled = tx.get(META_BUCKET, SCHEDULED_COMPACT_KEY);
-      this.finishedCompactRev = finished === undefined ? 0 : bytesToRev(finished).main;
-      const scheduledRev = scheduled === undefined ? 0 : bytesToRev(scheduled).main;
+      this.finishedCompactRev = finished === undefined ? -1 : bytesToRev(finished).main;
+      const scheduledRev = scheduled === undefined ? -1 : bytesToRev(scheduled).main;
       this.compactRev = Math.max(this.finishedCompactRev, scheduledRev);
       let last = 0;
       for (const k of tx.keys(KEY_BUCKET, { reverse: true, limit: 1 })) last = bytesToRev(k).main;

@@ -186,7 +186,9 @@ test("watch - a slow consumer loses nothing and never holds up writers", async (
     range,
     Array.from({ length: 202 }, (_, i) => i + 2), // with "after" at 203
   );
-  const single = rec.got.filter((r) => r.watchId === 1).flatMap((r) => r.events.map((e) => e.kv.value.toString()));
+  const single = rec.got
+    .filter((r) => r.watchId === 1)
+    .flatMap((r) => r.events.map((e) => e.kv.value.toString()));
   assert.deepEqual(single, [...Array.from({ length: 20 }, (_, i) => `${i * 10 + 5}`), "after"]);
   await t.close();
 });
@@ -218,7 +220,8 @@ test("watch - 1000 watchers on one prefix and 1000 on single keys all get their 
   });
   for (let i = 0; i < 1000; i++) ws.watch({ key: b("/registry/pods/"), rangeEnd: b("/registry/pods0") });
   for (let i = 0; i < 1000; i++) ws.watch({ key: b(`/registry/pods/ns/p${i}`) });
-  for (let i = 0; i < 100; i++) ws.watch({ key: b(`/registry/other${i}/`), rangeEnd: b(`/registry/other${i}0`) });
+  for (let i = 0; i < 100; i++)
+    ws.watch({ key: b(`/registry/other${i}/`), rangeEnd: b(`/registry/other${i}0`) });
   txn(t, (w) => {
     for (let i = 0; i < 10; i++) w.put(b(`/registry/pods/ns/p${i}`), b("spec"));
   });
