@@ -43,7 +43,7 @@ test("mvcc model - random histories read the same as a naive model at every revi
       const t = openTestStore({ compactionBatchLimit: 2 });
       try {
         const history: Snapshot[] = [new Map(), new Map()]; // revisions 0 and 1: empty
-        let compacted = 0;
+        let compacted = -1;
         for (const ops of txns) {
           const meta = ops.filter((o) => o.kind === "compact" || o.kind === "reopen");
           const writes = ops.filter((o) => o.kind === "put" || o.kind === "del");

@@ -7,7 +7,13 @@ import type { WatchResponse } from "./watch.js";
 /** A consumer that records responses and can be told to push back. */
 function recorder(accept: () => boolean = () => true) {
   const got: WatchResponse[] = [];
-  return { got, consumer: (r: WatchResponse) => (got.push(r), accept()) };
+  return {
+    got,
+    consumer: (r: WatchResponse) => {
+      got.push(r);
+      return accept();
+    },
+  };
 }
 
 const turn = () => new Promise((r) => setImmediate(r));
