@@ -196,12 +196,14 @@ export function backendContract(name: string, openBackend: OpenBackend): void {
           for (let i = 0; i < 200; i++) tx.put("key", Buffer.from(`k${j}-${i}`), value);
         });
       }
+      await b.sync();
       const full = b.sizeInUseBytes();
       assert.ok(full > 2_000_000 && full <= b.sizeBytes(), `in use ${full} of ${b.sizeBytes()}`);
       b.write((tx) => {
         for (const k of [...tx.keys("key")]) if (!k.toString().startsWith("k0-")) tx.delete("key", k);
       });
       assert.ok(b.sizeInUseBytes() < full / 4, `in use after delete ${b.sizeInUseBytes()}`);
+      await b.sync();
       const sizeBefore = b.sizeBytes();
       await b.defragment();
       assert.ok(b.sizeBytes() < sizeBefore / 2, `defragmented ${b.sizeBytes()} from ${sizeBefore}`);

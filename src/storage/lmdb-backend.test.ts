@@ -9,14 +9,15 @@ import { backendContract } from "./backend.contract.js";
 import { openLmdbBackend } from "./lmdb-backend.js";
 
 backendContract("lmdb", (path) => openLmdbBackend(path));
-backendContract("lmdb with synced commits", (path) => openLmdbBackend(path, { syncCommits: true }));
+backendContract("lmdb committing every write", (path) => openLmdbBackend(path, { commitIntervalMs: 0 }));
+backendContract("lmdb committing every 3 writes", (path) => openLmdbBackend(path, { commitMaxWrites: 3 }));
 
 test("lmdb backend - kill -9 mid-write never leaves half a transaction", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tetcd-crash-"));
   const path = join(dir, "db");
   const module = fileURLToPath(new URL("./lmdb-backend.js", import.meta.url));
-  // The child writes transactions that each set the same counter in three buckets, and
-  // reports every 50th commit; it is killed while writing.
+  // The child writes transactions that each set the same counter in three buckets, makes
+  // every 50th durable and reports it; it is killed while writing.
   const child = spawn(
     process.execPath,
     [
@@ -25,10 +26,11 @@ test("lmdb backend - kill -9 mid-write never leaves half a transaction", async (
       `import { openLmdbBackend } from ${JSON.stringify(module)};
        const b = openLmdbBackend(${JSON.stringify(path)});
        for (let i = 1; ; i++) {
+         if (i % 50 === 1) await new Promise((r) => setImmediate(r));
          const v = Buffer.alloc(8); v.writeBigUInt64BE(BigInt(i));
          b.write((tx) => { tx.put("key", Buffer.from("n"), v); tx.put("lease", Buffer.from("n"), v);
            tx.put("meta", Buffer.from("n"), v); tx.put("key", Buffer.from("pad" + (i % 500)), Buffer.alloc(i % 3000)); });
-         if (i % 50 === 0) process.stdout.write(i + "\\n");
+         if (i % 50 === 0) { await b.sync(); process.stdout.write(i + "\\n"); }
        }`,
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
