@@ -147,6 +147,7 @@ export class LmdbBackend implements Backend {
   private openGroup(): void {
     let finish: (() => void) | undefined;
     const pending = {
+      // biome-ignore lint/suspicious/noThenProperty: lmdb-js keeps the transaction open until this thenable settles, which we do synchronously in commit().
       then(onDone: () => unknown) {
         finish = () => onDone();
         return pending;
