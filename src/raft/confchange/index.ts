@@ -1,0 +1,8 @@
+export {
+  type ChangeResult,
+  Changer,
+  type ChangerInput,
+  checkInvariants,
+  describeChanges,
+} from "./confchange.js";
+export { restoreConfState } from "./restore.js";

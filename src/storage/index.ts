@@ -1,0 +1,13 @@
+// The storage module: the Backend contract and its LMDB implementation.
+export {
+  type Backend,
+  type BackendSnapshot,
+  type Entry,
+  ErrBackendBusy,
+  ETCD_BUCKETS,
+  type ReadTx,
+  type ScanOptions,
+  type WriteTx,
+} from "./backend.js";
+export { Crc32c, crc32cUpdate } from "./crc32c.js";
+export { LmdbBackend, type LmdbBackendOptions, openLmdbBackend } from "./lmdb-backend.js";
