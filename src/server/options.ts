@@ -1,0 +1,54 @@
+// What the server needs to run, in its own units. `config/` builds this from etcd's
+// flags; embedders build it directly.
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ServerOptions {
+  readonly name: string;
+  readonly dataDir: string;
+  /** Where the WAL lives; default `<dataDir>/member/wal`. */
+  readonly walDir?: string;
+  /** This member's advertised peer URLs (they determine its member ID). */
+  readonly advertisePeerUrls: readonly string[];
+  /** This member's advertised client URLs (published to the cluster). */
+  readonly advertiseClientUrls: readonly string[];
+  /** --initial-cluster as name -> peer URLs. */
+  readonly initialCluster: ReadonlyMap<string, readonly string[]>;
+  readonly initialClusterToken: string;
+  readonly initialClusterState: "new" | "existing";
+  readonly heartbeatMs: number;
+  readonly electionMs: number;
+  /** Raft entries applied between snapshots (etcd's --snapshot-count). */
+  readonly snapshotCount: number;
+  /** Backend size limit; 0 = etcd's default (2 GiB), negative = none. */
+  readonly quotaBackendBytes: number;
+  readonly maxRequestBytes: number;
+  readonly maxTxnOps: number;
+  readonly autoCompactionMode: "periodic" | "revision";
+  /** Periodic: milliseconds; revision: revisions to keep. 0 disables. */
+  readonly autoCompactionRetention: number;
+  /** The etcd version this member presents (/version, Status, metrics). */
+  readonly etcdVersion: string;
+  readonly unsafeNoFsync: boolean;
+  readonly logger: Logger;
+}
+
+/** etcd 3.4's defaults for everything but the identity and paths. */
+export const DEFAULT_SERVER_OPTIONS = {
+  heartbeatMs: 100,
+  electionMs: 1000,
+  snapshotCount: 100_000,
+  quotaBackendBytes: 0,
+  maxRequestBytes: 1.5 * 1024 * 1024,
+  maxTxnOps: 128,
+  autoCompactionMode: "periodic",
+  autoCompactionRetention: 0,
+  unsafeNoFsync: false,
+} as const satisfies Partial<ServerOptions>;
+
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
