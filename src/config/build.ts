@@ -18,6 +18,7 @@ import { logNotice, type Notice, stderrNotice } from "./notices.js";
 import type { AutoCompaction, ServerConfig, TlsSettings } from "./types.js";
 import { NOT_YET_IMPLEMENTED } from "./unimplemented.js";
 import { checkBindUrls, checkHostUrls, type EtcdUrl, parseEtcdUrl, parseUrlsMap } from "./urls.js";
+import { versionBanner } from "./version.js";
 
 export const DEFAULT_QUOTA_BACKEND_BYTES = 2 * 1024 * 1024 * 1024;
 const DEFAULT_BACKEND_BATCH_INTERVAL_MS = 100;
@@ -145,6 +146,10 @@ function build(
   const autoCompactionRetention = flags.string("auto-compaction-retention") || "0";
   const autoCompaction = parseCompactionRetention(autoCompactionMode, autoCompactionRetention);
 
+  // etcd 3.4's capnslog banner comes here, between validation and the default host.
+  for (const line of versionBanner(emulatedEtcdVersion)) {
+    notices.push({ kind: "log", level: "info", pkg: "etcdmain", msg: line, only: "capnslog" });
+  }
   applyDefaultHost(draft, defaultInitialCluster, ctx.defaultHost, notices);
   if (draft.dataDir === "") {
     draft.dataDir = `${draft.name}.tetcd`;

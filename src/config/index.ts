@@ -1,5 +1,6 @@
 // etcd 3.4's configuration: flags (Go semantics), ETCD_* variables and --config-file,
 // validated with etcd's messages into one frozen ServerConfig.
+export { logServerStarting } from "./announce.js";
 export { DEFAULT_QUOTA_BACKEND_BYTES } from "./build.js";
 export { type DefaultHost, detectDefaultHost } from "./defaulthost.js";
 export { type Env, flagToEnv } from "./env.js";

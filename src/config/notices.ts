@@ -1,7 +1,7 @@
 // What parsing the configuration has to say before a logger exists. etcd prints some of
 // it raw on stderr ("[WARNING] Deprecated ...") and logs the rest; the caller replays
 // these through the logger it creates from the result.
-import { type Fields, type Level, type Logger, stderr } from "../log/index.js";
+import { type Fields, type Level, type LogFormat, type Logger, stderr } from "../log/index.js";
 
 export type Notice =
   /** Written to standard error as is (etcd prints these with fmt.Fprintf(os.Stderr, ...)). */
@@ -14,6 +14,8 @@ export type Notice =
       readonly msg: string;
       readonly fields?: Fields;
       readonly text?: string;
+      /** Written only in this format (etcd 3.4 prints some lines in capnslog only). */
+      readonly only?: LogFormat;
     };
 
 export function logNotice(level: Level, pkg: string, msg: string, fields?: Fields, text?: string): Notice {
@@ -35,6 +37,7 @@ export function stderrNotice(text: string): Notice {
 export function emitNotices(notices: readonly Notice[], logger: Logger): void {
   for (const n of notices) {
     if (n.kind === "stderr") stderr().write(n.text);
-    else logger.child(n.pkg).log(n.level, n.msg, n.fields, n.text);
+    else if (n.only === undefined || n.only === logger.format)
+      logger.child(n.pkg).log(n.level, n.msg, n.fields, n.text);
   }
 }
