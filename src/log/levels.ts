@@ -41,49 +41,35 @@ export function zapThreshold(name: LogLevelName): number {
   return LEVEL_RANK[name];
 }
 
-/**
- * capnslog's levels, most severe first, as etcd 3.4 numbers them (CRITICAL=-1 ... TRACE=5).
- * A capnslog logger writes a line when the line's capnslog level <= the package's level.
- */
-export const CAPNSLOG_LEVELS = ["CRITICAL", "ERROR", "WARNING", "NOTICE", "INFO", "DEBUG", "TRACE"] as const;
+/** capnslog's levels as etcd 3.4 numbers them: CRITICAL=-1, ERROR=0 ... DEBUG=4, TRACE=5.
+ * A capnslog logger writes a line when the line's level <= the package's level. */
 export type CapnslogLevel = -1 | 0 | 1 | 2 | 3 | 4 | 5;
 
-/** The capnslog level of each of our levels and its one-letter form (`I`, `W`, ...). */
+const CAPNSLOG_OF: Readonly<Record<Level, CapnslogLevel>> = {
+  debug: 4,
+  info: 3,
+  notice: 2,
+  warn: 1,
+  error: 0,
+  dpanic: -1,
+  panic: -1,
+  fatal: -1,
+};
+
+/** The capnslog level a line at `level` is written at. */
 export function capnslogLevelOf(level: Level): CapnslogLevel {
-  switch (level) {
-    case "debug":
-      return 4;
-    case "info":
-      return 3;
-    case "notice":
-      return 2;
-    case "warn":
-      return 1;
-    case "error":
-      return 0;
-    default:
-      return -1;
-  }
+  return CAPNSLOG_OF[level];
 }
 
+/** capnslog's one-letter form of a level (`C`, `E`, `W`, `N`, `I`, `D`, `T`). */
 export function capnslogChar(l: CapnslogLevel): string {
   return "CEWNIDT"[l + 1]!;
 }
 
-/** etcd's `logutil.ConvertToCapnslogLogLevel`: the package level a `--log-level` value sets. */
+/** etcd's `logutil.ConvertToCapnslogLogLevel`: the package level a `--log-level` value sets
+ * (the same as a line's own level; dpanic, panic and fatal all map to CRITICAL). */
 export function capnslogThreshold(name: LogLevelName): CapnslogLevel {
-  switch (name) {
-    case "debug":
-      return 4;
-    case "info":
-      return 3;
-    case "warn":
-      return 1;
-    case "error":
-      return 0;
-    default:
-      return -1;
-  }
+  return CAPNSLOG_OF[name];
 }
 
 /** capnslog's `ParseLevel`: full names, letters and digits. */
