@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { configOf, errorOf, noticesOf, texts, usageErrorOf } from "./testkit.js";
 
 test("cmdline - one dash and two dashes are the same flag", () => {
@@ -108,4 +109,14 @@ test("cmdline - list flags split on commas", () => {
   assert.deepEqual(c.hostWhitelist, ["a.com", "b.com"]);
   assert.deepEqual(c.cors, ["http://a.com:80", "http://b.com:80"]);
   assert.deepEqual(c.logOutputs, ["/tmp/a.log", "/tmp/b.log"]);
+});
+
+test("cmdline - any string value arrives unchanged in both forms", () => {
+  fc.assert(
+    fc.property(fc.string(), (value) => {
+      assert.equal(configOf([`--initial-cluster-token=${value}`]).initialClusterToken, value);
+      assert.equal(configOf(["-initial-cluster-token", value]).initialClusterToken, value);
+    }),
+    { numRuns: 200 },
+  );
 });

@@ -189,3 +189,18 @@ test("file - a bad URL is reported raw on stderr, as etcd prints it", () => {
   const o = outcome(["--config-file", file("listen-peer-urls: foo\n")]);
   assert.ok(o.kind === "invalid" && o.error.report?.kind === "stderr");
 });
+
+test("file - logging and compaction checks that only a file can reach", () => {
+  assert.equal(
+    errorOf(["--config-file", file("log-outputs: []\nlog-output: []\n")]),
+    "either '--log-output' or '--log-outputs' flag must be set",
+  );
+  assert.equal(
+    errorOf(["--config-file", file("log-outputs: [systemd/journal, stderr]\n")]),
+    `running with systemd/journal but other '--log-outputs' values (["systemd/journal" "stderr"]) are configured with 'default'; override 'default' value with something else`,
+  );
+  assert.equal(
+    errorOf(["--config-file", file("auto-compaction-retention: 5m\n")]),
+    "unsupported compaction mode ",
+  );
+});
