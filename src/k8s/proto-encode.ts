@@ -174,7 +174,10 @@ export class ProtoEncoder {
         } else {
           if (v !== null && !isJsonObject(v)) throw new EncodeError(path, "expected an object");
           const obj = v ?? {};
-          const used = new Set<string>();
+          // An embedded object (a StatefulSet's volumeClaimTemplates) may carry apiVersion
+          // and kind as kubectl shows them; protobuf has no place for them (TypeMeta is
+          // not part of the message), so the apiserver drops them too.
+          const used = new Set<string>(isObjectType(def) ? ["apiVersion", "kind"] : []);
           this.struct(w, def, obj, used, path, depth + 1);
           this.rejectLeftovers(obj, used, path);
         }
@@ -203,6 +206,13 @@ export class ProtoEncoder {
       if (!used.has(k)) throw new EncodeError(join(path, k), "no such field in the schema");
     }
   }
+}
+
+/** A Kubernetes object type (has ObjectMeta), which in Go carries TypeMeta inline. */
+function isObjectType(def: MessageDef): boolean {
+  return def.fields.some(
+    (f) => f.json === "metadata" && f.messageName === "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+  );
 }
 
 function join(path: string, key: string): string {
