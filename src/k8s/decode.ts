@@ -160,11 +160,14 @@ function objectResult(format: ValueFormat, object: JsonObject, opts: DecodeOptio
   return result;
 }
 
+let metaOrder: string[] | undefined;
+
 /** ObjectMeta's JSON keys in kubectl's order, to put resourceVersion where kubectl shows it. */
 function objectMetaOrder(): string[] {
-  return schema()
+  metaOrder ??= schema()
     .mustMessage("k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta")
     .fields.map((f) => f.json);
+  return metaOrder;
 }
 
 /** Sets metadata.resourceVersion (the key's mod_revision), keeping kubectl's key order. */

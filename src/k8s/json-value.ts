@@ -85,8 +85,22 @@ function write(value: JsonValue, indent: number, pad: string, out: string[]): vo
   out.push(`${indent > 0 ? pad : ""}}`);
 }
 
-/** Parses JSON text, keeping integers beyond 2^53 exact as bigint. */
+/** Whether this runtime's JSON.parse hands revivers the source text (V8 11.4+, Node 21+). */
+const REVIVER_HAS_SOURCE = (() => {
+  let seen = false;
+  JSON.parse("1", (_key, value, context?: { source?: string }) => {
+    seen = context?.source === "1";
+    return value;
+  });
+  return seen;
+})();
+
+/**
+ * Parses JSON text, keeping integers beyond 2^53 exact as bigint where the runtime lets a
+ * reviver see the source text (elsewhere such integers round, as in JavaScript generally).
+ */
 export function parseJsonText(text: string): JsonValue {
+  if (!REVIVER_HAS_SOURCE) return JSON.parse(text) as JsonValue;
   return JSON.parse(text, (_key, value, context?: { source?: string }) => {
     if (
       typeof value === "number" &&

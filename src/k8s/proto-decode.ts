@@ -12,7 +12,7 @@ import {
   intOrStringToJson,
   timeToJson,
 } from "./well-known.js";
-import { WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT, WireError, WireReader } from "./wire.js";
+import { utf8, WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT, WireError, WireReader } from "./wire.js";
 
 /** Symbol key under which an object keeps the fields unknown to the schema, in wire order. */
 export const UNKNOWN_FIELDS: unique symbol = Symbol("k8s.unknownFields");
@@ -33,6 +33,7 @@ type ScalarValue = string | number | bigint | boolean;
 export class ProtoDecoder {
   /** Set when the last decode() met a field the schema does not know. */
   sawUnknown = false;
+  private readonly resolved = new WeakMap<FieldDef, MessageDef>();
 
   constructor(readonly schema: Schema) {}
 
@@ -108,7 +109,7 @@ export class ProtoDecoder {
       return;
     }
     // A message field.
-    const def = this.schema.mustMessage(f.messageName!);
+    const def = this.messageDef(f);
     let v: JsonValue;
     if (slot === undefined) {
       if (f.pointer || def.list) {
@@ -130,7 +131,17 @@ export class ProtoDecoder {
 
   /** A message-typed value (element, map value or field) of field f. */
   private value(f: FieldDef, bytes: Uint8Array, depth: number): JsonValue {
-    return this.message(this.schema.mustMessage(f.messageName!), bytes, depth);
+    return this.message(this.messageDef(f), bytes, depth);
+  }
+
+  /** The message type of a field, resolved once per field. */
+  private messageDef(f: FieldDef): MessageDef {
+    let def = this.resolved.get(f);
+    if (!def) {
+      def = this.schema.mustMessage(f.messageName!);
+      this.resolved.set(f, def);
+    }
+    return def;
   }
 
   /** A message as Go marshals it; `bytes` undefined means Go's zero value. */
@@ -166,7 +177,7 @@ export class ProtoDecoder {
       const r = new WireReader(bytes);
       while (!r.done) {
         const tag = r.uint32();
-        if (tag === ((1 << 3) | WIRE_BYTES)) items.push(utf8(r.bytes()));
+        if (tag === ((1 << 3) | WIRE_BYTES)) items.push(r.string());
         else r.skip(tag & 7);
       }
       return items;
@@ -194,7 +205,7 @@ export class ProtoDecoder {
       let v: JsonValue;
       if (f.scalar)
         v = value === undefined ? zeroScalar(f.scalar) : scalarJson(f.scalar, value as ScalarValue);
-      else v = this.message(this.schema.mustMessage(f.messageName!), value as Uint8Array | undefined, depth);
+      else v = this.message(this.messageDef(f), value as Uint8Array | undefined, depth);
       pairs.push([key, v]);
     }
     // Go sorts map keys when marshalling JSON; duplicate keys: the last one wins.
@@ -212,7 +223,7 @@ function wireTypeOf(t: ScalarType): number {
 function readScalar(r: WireReader, t: ScalarType): ScalarValue | Uint8Array {
   switch (t) {
     case "string":
-      return utf8(r.bytes());
+      return r.string();
     case "bytes":
       return r.bytes();
     case "bool":
@@ -303,8 +314,8 @@ function isZeroScalar(v: JsonValue): boolean {
   return v === "" || v === 0 || v === false || v === 0n;
 }
 
-function utf8(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.length).toString("utf8");
+function utf8Of(b: Uint8Array): string {
+  return utf8(b, 0, b.length);
 }
 
 /** {seconds(1), nanos(2)} of a Timestamp-shaped message. */
@@ -345,7 +356,7 @@ function intOrString(bytes: Uint8Array | undefined): number | string {
       const tag = r.uint32();
       if (tag === 1 << 3) type = Number(r.int64());
       else if (tag === 2 << 3) intVal = r.int32();
-      else if (tag === ((3 << 3) | WIRE_BYTES)) strVal = utf8(r.bytes());
+      else if (tag === ((3 << 3) | WIRE_BYTES)) strVal = r.string();
       else r.skip(tag & 7);
     }
   }
@@ -365,7 +376,7 @@ function firstBytes(bytes: Uint8Array, field: number): Uint8Array | undefined {
 
 function firstString(bytes: Uint8Array, field: number): string | undefined {
   const b = firstBytes(bytes, field);
-  return b === undefined ? undefined : utf8(b);
+  return b === undefined ? undefined : utf8Of(b);
 }
 
 /** The fields unknown to the schema kept on `object`, if any. */

@@ -1,6 +1,6 @@
 // Objects as text the way kubectl prints them (-o yaml, -o json), and a decoded value of
 // any form (encrypted, unknown kind, not an object) as honest text.
-import { stringify } from "yaml";
+import { Document, isScalar, visit } from "yaml";
 import type { DecodedValue } from "./decode.js";
 import type { JsonValue } from "./json-value.js";
 import { isJsonObject, toJsonText } from "./json-value.js";
@@ -14,15 +14,39 @@ export interface RenderOptions {
   order?: "schema" | "sorted";
 }
 
+// Strings that YAML 1.1 (kubectl's go-yaml) would read as another type: go-yaml writes
+// these in double quotes ("True", "0755", "2017-06-27T16:35:34Z"), others needing quotes
+// in single quotes. Long lines are not folded (kubectl folds at 80 columns).
+const YAML11_NON_STRING = [
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^(~|null|Null|NULL|)$/,
+  /^[-+]?(0b[01_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$/,
+  /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/,
+  /^\d{4}-\d\d?-\d\d?([Tt ]|\s+)\d\d?:\d\d:\d\d(\.\d*)?(\s*(Z|[-+]\d\d?(:\d\d)?))?$|^\d{4}-\d\d-\d\d$/,
+];
+
 /** YAML as kubectl prints it: block style, lists not indented under their key. */
 export function toYaml(value: JsonValue, opts: RenderOptions = {}): string {
   const data = opts.order === "sorted" ? sortKeys(value) : value;
-  return stringify(data, {
-    indentSeq: false,
-    lineWidth: 0,
-    aliasDuplicateObjects: false,
-    version: "1.1",
+  const doc = new Document(data, { version: "1.1", aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && YAML11_NON_STRING.some((re) => re.test(node.value as string))) {
+        node.type = "QUOTE_DOUBLE";
+      }
+    },
+    Pair(_key, pair) {
+      const key = pair.key;
+      if (
+        isScalar(key) &&
+        typeof key.value === "string" &&
+        YAML11_NON_STRING.some((re) => re.test(key.value as string))
+      ) {
+        key.type = "QUOTE_DOUBLE";
+      }
+    },
   });
+  return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true });
 }
 
 /** JSON as kubectl prints it (two-space indent), or compact with indent 0. */

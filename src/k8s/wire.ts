@@ -89,6 +89,15 @@ export class WireReader {
     return this.buf.subarray(start, this.pos);
   }
 
+  /** A length-delimited field as UTF-8 text, without an intermediate view. */
+  string(): string {
+    const len = this.uint32();
+    if (len > this.end - this.pos) throw new WireError("truncated length-delimited field");
+    const start = this.pos;
+    this.pos += len;
+    return utf8(this.buf, start, this.pos);
+  }
+
   fixed32(): number {
     if (this.end - this.pos < 4) throw new WireError("truncated fixed32");
     const b = this.buf;
@@ -124,6 +133,26 @@ export class WireReader {
         throw new WireError(`unsupported wire type ${wireType}`);
     }
   }
+}
+
+/**
+ * UTF-8 text of buf[start, end). Short ASCII strings (most of Kubernetes' keys and
+ * values) are built directly, which is much cheaper than a decoder call; the rest go
+ * through Buffer's decoder (invalid sequences become U+FFFD, as Go's JSON output does).
+ */
+export function utf8(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= 48) {
+    let s = "";
+    let i = start;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 0x80) break;
+      s += String.fromCharCode(c);
+    }
+    if (i === end) return s;
+  }
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  return b.toString("utf8", start, end);
 }
 
 /** Builds protobuf wire data; nested messages are written with fork()/join(). */
