@@ -64,7 +64,8 @@ describe("k8s well-known types", () => {
     assert.deepEqual(parseTime("0001-01-01T00:00:00Z"), { seconds: -62135596800, nanos: 0 });
     assert.equal(parseTime("yesterday"), undefined);
     fc.assert(
-      fc.property(fc.integer({ min: -62135596800, max: 253402300799 }), (s) => {
+      // From just after Go's zero time (which prints as null) to the end of year 9999.
+      fc.property(fc.integer({ min: -62135596799, max: 253402300799 }), (s) => {
         assert.equal(parseTime(timeToJson(s, 0, false, false)!)?.seconds, s);
       }),
     );
