@@ -63,6 +63,20 @@ describe("k8s lens - ls", () => {
     assert.equal(rows.find((r) => r.key === "/registry/ranges/serviceips")?.format, "other");
   });
 
+  it("k8s lens - ls streams 100,000 objects a page at a time", async () => {
+    const kv = new MemoryKv();
+    const value = generateObject("Pod", 1).value;
+    for (let i = 0; i < 100_000; i++) kv.put(`/registry/pods/ns${i % 50}/pod-${i}`, value);
+    let rows = 0;
+    let pages = 0;
+    for await (const r of ls(kv, { pageSize: 1000, onProgress: () => pages++ })) {
+      if (r.kind === "Pod") rows++;
+    }
+    assert.equal(rows, 100_000);
+    assert.equal(pages, 100);
+    assert.ok(kv.rangeCalls.every((c) => c.returned <= 1000));
+  });
+
   it("k8s lens - ls reads every page at the revision of the first", async () => {
     const kv = store(60);
     const rows: LsRow[] = [];
