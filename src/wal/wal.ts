@@ -125,9 +125,10 @@ export class Wal {
     if (await Wal.exists(dir, fs)) throw new WalExistsError(dir);
     await fs.mkdirp(dirname(dir));
     const lock = await acquireLock(`${dir}.lock`);
+    let w: Wal | undefined;
     try {
       const first = { name: walName(0, 0), seq: 0, index: 0 };
-      const w = new Wal(dir, lock, { index: 0, term: 0 }, [first], options);
+      w = new Wal(dir, lock, { index: 0, term: 0 }, [first], options);
       w.metadata = Buffer.from(metadata);
       const tmpDir = `${dir}.tmp`;
       await fs.removeAll(tmpDir);
@@ -145,6 +146,7 @@ export class Wal {
       await fs.syncDir(dirname(dir));
       return w;
     } catch (err) {
+      await w?.tail?.file.close();
       await lock.release();
       throw err;
     }
