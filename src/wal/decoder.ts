@@ -41,7 +41,7 @@ export interface SegmentEnd {
  */
 export function decodeSegment(
   name: string,
-  buf: Uint8Array,
+  buf: Buffer,
   isLast: boolean,
   crc: number,
   visit: (rec: DecodedRecord) => void,
@@ -92,7 +92,7 @@ export function decodeSegment(
 }
 
 /** Whether any disk sector's share of buf[start, end) is all zeros: a write that never landed. */
-function hasZeroSector(buf: Uint8Array, start: number, end: number): boolean {
+function hasZeroSector(buf: Buffer, start: number, end: number): boolean {
   let chunkStart = start;
   while (chunkStart < end) {
     const chunkEnd = Math.min(end, (Math.floor(chunkStart / MIN_SECTOR_BYTES) + 1) * MIN_SECTOR_BYTES);

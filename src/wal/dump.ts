@@ -3,9 +3,9 @@
 // a torn tail ends the dump (and is reported) instead of failing it.
 import { etcdserverpb, type Int64, raftpb, toId } from "../proto/index.js";
 import { decodeSegments } from "./decoder.js";
-import { WalFileNotFoundError, type WalUnexpectedEofError } from "./errors.js";
+import type { WalUnexpectedEofError } from "./errors.js";
 import { nodeFs, type WalFs } from "./fs.js";
-import { walSegments } from "./names.js";
+import { listSegments } from "./names.js";
 import { decodeEntry, decodeHardState, decodeWalSnapshot, RecordType, recordTypeName } from "./record.js";
 import type { WalEntry, WalHardState } from "./types.js";
 
@@ -26,8 +26,7 @@ export interface WalDump {
 
 /** Every record in every segment of `dir`, in order. */
 export async function dumpWal(dir: string, fs: WalFs = nodeFs): Promise<WalDump> {
-  const segments = walSegments(await fs.readdir(dir));
-  if (segments.length === 0) throw new WalFileNotFoundError(dir);
+  const segments = await listSegments(fs, dir);
   const records: DumpedRecord[] = [];
   const end = await decodeSegments(fs, dir, segments, (rec) => {
     let value: DumpedRecord["value"];

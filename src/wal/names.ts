@@ -1,6 +1,7 @@
 // Segment and snap file names: `%016x-%016x.wal` (sequence, first raft index) and
 // `%016x-%016x.snap` (term, index). Fixed-width hex, so name order is numeric order.
 import { WalFileNotFoundError } from "./errors.js";
+import type { WalFs } from "./fs.js";
 
 const WAL_NAME = /^([0-9a-f]{16})-([0-9a-f]{16})\.wal$/;
 const SNAP_NAME = /^([0-9a-f]{16})-([0-9a-f]{16})\.snap$/;
@@ -64,4 +65,14 @@ export function selectSegments(dir: string, all: readonly SegmentName[], snapInd
     if (chosen[i]!.seq !== chosen[i - 1]!.seq + 1) throw new WalFileNotFoundError(dir);
   }
   return chosen;
+}
+
+/** The segments in `dir`, in order; WalFileNotFoundError if the directory or its segments are missing. */
+export async function listSegments(fs: WalFs, dir: string): Promise<SegmentName[]> {
+  const names = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === "ENOENT" ? new WalFileNotFoundError(dir) : err;
+  });
+  const segments = walSegments(names);
+  if (segments.length === 0) throw new WalFileNotFoundError(dir);
+  return segments;
 }

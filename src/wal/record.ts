@@ -40,10 +40,9 @@ export function writeFrameSize(buf: Buffer, off: number, recordBytes: number): n
 }
 
 /** Reads the length word at `off` (8 bytes must be there). */
-export function readFrameSize(buf: Uint8Array, off: number): FrameSize {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const low = b.readUInt32LE(off);
-  const high = b.readUInt32LE(off + 4);
+export function readFrameSize(buf: Buffer, off: number): FrameSize {
+  const low = buf.readUInt32LE(off);
+  const high = buf.readUInt32LE(off + 4);
   const top = high >>> 24;
   // Padding is flagged by the top bit (a negative int64 in Go); its count sits in the low 3 bits.
   const padBytes = top & 0x80 ? top & 0x7 : 0;

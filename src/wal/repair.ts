@@ -3,10 +3,9 @@
 // record and syncs it. Only a torn tail is repaired: corruption elsewhere is thrown.
 import { join } from "node:path";
 import { decodeSegment } from "./decoder.js";
-import { WalFileNotFoundError } from "./errors.js";
 import { nodeFs, type WalFs } from "./fs.js";
 import { acquireLock } from "./lock.js";
-import { walSegments } from "./names.js";
+import { listSegments } from "./names.js";
 
 export interface RepairResult {
   /** The segment examined (the last one). */
@@ -18,8 +17,7 @@ export interface RepairResult {
 export async function repairWal(dir: string, fs: WalFs = nodeFs): Promise<RepairResult> {
   const lock = await acquireLock(`${dir}.lock`);
   try {
-    const last = walSegments(await fs.readdir(dir)).at(-1);
-    if (last === undefined) throw new WalFileNotFoundError(dir);
+    const last = (await listSegments(fs, dir)).at(-1)!;
     const path = join(dir, last.name);
     const bytes = await fs.readFile(path);
     const end = decodeSegment(last.name, bytes, true, 0, () => {});

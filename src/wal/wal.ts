@@ -8,30 +8,20 @@
 // fails, the page cache can no longer be trusted to hold what we wrote.
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { decodeSegments, type LogEnd } from "./decoder.js";
+import type { LogEnd } from "./decoder.js";
 import { RecordEncoder } from "./encoder.js";
 import {
-  WalCorruptError,
   WalExistsError,
   WalFailedError,
-  WalFileNotFoundError,
   WalLockedError,
-  WalMetadataConflictError,
   WalSliceOutOfRangeError,
-  WalSnapshotMismatchError,
   WalSnapshotNotFoundError,
 } from "./errors.js";
 import { nodeFs, type WalFile, type WalFs } from "./fs.js";
 import { acquireLock, lockedByOthers, type WalLock } from "./lock.js";
-import { type SegmentName, selectSegments, walName, walSegments } from "./names.js";
-import {
-  decodeEntry,
-  decodeHardState,
-  decodeWalSnapshot,
-  encodeHardState,
-  encodeWalSnapshot,
-  RecordType,
-} from "./record.js";
+import { listSegments, type SegmentName, selectSegments, walName, walSegments } from "./names.js";
+import { encodeHardState, encodeWalSnapshot, RecordType } from "./record.js";
+import { scanLog } from "./scan.js";
 import {
   EMPTY_HARD_STATE,
   isEmptyHardState,
@@ -135,9 +125,10 @@ export class Wal {
     if (await Wal.exists(dir, fs)) throw new WalExistsError(dir);
     await fs.mkdirp(dirname(dir));
     const lock = await acquireLock(`${dir}.lock`);
+    let w: Wal | undefined;
     try {
       const first = { name: walName(0, 0), seq: 0, index: 0 };
-      const w = new Wal(dir, lock, { index: 0, term: 0 }, [first], options);
+      w = new Wal(dir, lock, { index: 0, term: 0 }, [first], options);
       w.metadata = Buffer.from(metadata);
       const tmpDir = `${dir}.tmp`;
       await fs.removeAll(tmpDir);
@@ -155,6 +146,7 @@ export class Wal {
       await fs.syncDir(dirname(dir));
       return w;
     } catch (err) {
+      await w?.tail?.file.close();
       await lock.release();
       throw err;
     }
@@ -166,12 +158,10 @@ export class Wal {
    */
   static async open(dir: string, snapshot: WalSnapshot, options: WalOptions = {}): Promise<Wal> {
     const fs = options.fs ?? nodeFs;
-    const names = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
-      throw err.code === "ENOENT" ? new WalFileNotFoundError(dir) : err;
-    });
+    const all = await listSegments(fs, dir);
     const lock = await acquireLock(`${dir}.lock`);
     try {
-      const segments = selectSegments(dir, walSegments(names), snapshot.index);
+      const segments = selectSegments(dir, all, snapshot.index);
       const etcd = await lockedByOthers(segments.map((s) => join(dir, s.name)));
       if (etcd !== undefined) throw new WalLockedError(dir, etcd);
       return new Wal(dir, lock, snapshot, segments, options);
@@ -191,46 +181,23 @@ export class Wal {
    */
   async readAll(): Promise<WalContents> {
     assert.equal(this.state, "reading", "readAll: the WAL was already read");
-    let metadata: Buffer | undefined;
     let hardState = EMPTY_HARD_STATE;
     const entries: WalEntry[] = [];
-    let matched = false;
     let lastIndex = 0;
     const start = this.start;
-    const end = await decodeSegments(this.fs, this.dir, this.held, (rec) => {
-      const pos = { segment: rec.segment, offset: rec.offset };
-      switch (rec.type) {
-        case RecordType.entry: {
-          const e = decodeEntry(rec.data);
-          if (e.index > start.index) {
-            const at = e.index - start.index - 1;
-            if (at > entries.length) throw new WalSliceOutOfRangeError(pos);
-            entries.length = at;
-            entries.push(e);
-          }
-          lastIndex = e.index;
-          break;
+    const { metadata, matched, end } = await scanLog(this.fs, this.dir, this.held, start, {
+      entry(e, pos) {
+        if (e.index > start.index) {
+          const at = e.index - start.index - 1;
+          if (at > entries.length) throw new WalSliceOutOfRangeError(pos);
+          entries.length = at;
+          entries.push(e);
         }
-        case RecordType.state:
-          hardState = decodeHardState(rec.data);
-          break;
-        case RecordType.metadata:
-          if (metadata !== undefined && !metadata.equals(rec.data)) throw new WalMetadataConflictError(pos);
-          metadata = Buffer.from(rec.data);
-          break;
-        case RecordType.crc:
-          break;
-        case RecordType.snapshot: {
-          const s = decodeWalSnapshot(rec.data);
-          if (s.index === start.index) {
-            if (s.term !== start.term) throw new WalSnapshotMismatchError(pos);
-            matched = true;
-          }
-          break;
-        }
-        default:
-          throw new WalCorruptError(rec.segment, rec.offset, `unexpected block type ${rec.type}`);
-      }
+        lastIndex = e.index;
+      },
+      state(s) {
+        hardState = s;
+      },
     });
     if (end.torn !== undefined) throw end.torn;
     if (!matched) throw new WalSnapshotNotFoundError();
