@@ -101,3 +101,45 @@ export function isServiceError(error: unknown): error is grpcJs.ServiceError {
 }
 
 export { grpcJs };
+
+export interface RawResponse {
+  headers: Record<string, string | string[] | number | undefined>;
+  trailers: Record<string, string | string[] | number | undefined> | undefined;
+  data: Buffer;
+  rstCode: number;
+}
+
+/** A gRPC request over a raw node:http2 session, for protocol edges grpc-js never produces. */
+export function rawCall(
+  session: import("node:http2").ClientHttp2Session,
+  headers: Record<string, string>,
+  body: Buffer[] = [],
+  end = true,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({
+      ":method": "POST",
+      "content-type": "application/grpc",
+      te: "trailers",
+      ...headers,
+    });
+    const result: RawResponse = { headers: {}, trailers: undefined, data: Buffer.alloc(0), rstCode: 0 };
+    const chunks: Buffer[] = [];
+    stream.on("response", (h) => {
+      result.headers = { ...h };
+    });
+    stream.on("trailers", (t) => {
+      result.trailers = { ...t };
+    });
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("error", () => {});
+    stream.on("close", () => {
+      result.data = Buffer.concat(chunks);
+      result.rstCode = stream.rstCode ?? 0;
+      resolve(result);
+    });
+    stream.on("frameError", reject);
+    for (const b of body) stream.write(b);
+    if (end) stream.end();
+  });
+}
