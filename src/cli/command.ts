@@ -118,7 +118,8 @@ export class Command {
     const matches: Command[] = [];
     for (const c of this.children) {
       if (c.name === next) return c;
-      if (c.name.startsWith(next)) matches.push(c);
+      // Extensions (hidden) answer only to their full name, so etcdctl's prefixes keep their meaning.
+      if (!c.spec.hidden && c.name.startsWith(next)) matches.push(c);
     }
     return matches.length === 1 ? matches[0] : undefined;
   }
@@ -261,7 +262,6 @@ export function helpCommand(root: () => Command): CommandSpec {
       const found = findCommand(r, ctx.args);
       if (found.error !== undefined) {
         ctx.io.err(`Unknown help topic [${ctx.args.map((a) => `\`${a}\``).join(" ")}]\n`);
-        r.initHelpFlag();
         printUsage(r, ctx.io);
         return;
       }

@@ -150,7 +150,12 @@ export class Transport {
   async connect(): Promise<void> {
     if (this.config.username === undefined || this.config.password === undefined) return;
     if (this.config.username === "" || this.config.password === "") return;
-    await this.authenticate(this.dialDeadline());
+    try {
+      await this.authenticate(this.dialDeadline());
+    } catch (err) {
+      this.report(0, err);
+      throw err;
+    }
   }
 
   close(): void {

@@ -96,10 +96,8 @@ async function keepAlive(ctx: RunContext): Promise<void> {
       printer.keepAlive(r);
       return;
     }
+    // Like etcdctl, a signal simply ends the process.
     const ka = c.leaseKeepAlive(id);
-    const stop = () => ka.close();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
     try {
       for await (const r of ka) printer.keepAlive(r);
     } catch (err) {
