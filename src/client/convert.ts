@@ -62,7 +62,7 @@ function isZero(f: FieldLayout, v: unknown): boolean {
   if (typeof v === "string") return v.length === 0;
   if (v instanceof Uint8Array) return v.length === 0;
   if (Long.isLong(v)) return (v as Long).isZero();
-  return f.kind === "message" ? false : true;
+  return f.kind !== "message";
 }
 
 function scalarToWire(f: FieldLayout, v: unknown): unknown {

@@ -67,7 +67,7 @@ export class EtcdServer {
       if (proc.exitCode !== null) throw new Error(`server exited: ${log}`);
       const r = spawnSync(
         "etcdctl",
-        ["--endpoints", server.endpoint, "--command-timeout", "1s", "get", "health-probe"],
+        ["--endpoints", server.endpoint, "--command-timeout", "1s", "member", "list"],
         {
           env: { PATH: process.env.PATH, ETCDCTL_API: "3" },
           encoding: "utf8",

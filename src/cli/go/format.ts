@@ -262,7 +262,11 @@ export function humanizeBytes(n: number): string {
   const sizes = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
   const e = Math.floor(Math.log(n) / Math.log(1000));
   const val = Math.floor((n / 1000 ** e) * 10 + 0.5) / 10;
-  return val < 10 ? `${val.toFixed(1)} ${sizes[e]}` : `${val.toFixed(0)} ${sizes[e]}`;
+  if (val < 10) return `${val.toFixed(1)} ${sizes[e]}`;
+  // Go's %.0f rounds an exact half to even (20.5 -> "20"); toFixed would round it up.
+  const whole = Math.floor(val);
+  const rounded = val - whole === 0.5 ? (whole % 2 === 0 ? whole : whole + 1) : Math.round(val);
+  return `${rounded} ${sizes[e]}`;
 }
 
 /** Go's %016x (or %16x with pad " ") of an integer: a negative value keeps its sign. */
