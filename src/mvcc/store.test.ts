@@ -330,3 +330,47 @@ test("mvcc - keys too long for the index are refused before anything is written"
   assert.equal(put(t, "x".repeat(1900), "v"), 2);
   await t.close();
 });
+
+test("mvcc - compaction inside the caller's transaction starts after it commits", async () => {
+  const t = openTestStore();
+  for (let i = 0; i < 5; i++) put(t, "k", `${i}`);
+  const { done, revision } = t.backend.write((tx) => {
+    const w = t.store.write(tx);
+    w.put(b("other"), b("v"));
+    w.end();
+    const c = t.store.compact(4, tx);
+    assert.equal(t.store.compactRevision(), 4);
+    return c;
+  });
+  assert.equal(revision, 4);
+  assert.throws(() => t.store.range(b("k"), undefined, { revision: 3 }), ErrCompacted);
+  await done;
+  assert.deepEqual(
+    t.backend.read((tx) => [...tx.keys("key")].map((k) => k.readUInt32BE(4))),
+    [4, 5, 6, 7],
+  );
+  // An aborted transaction takes its compaction back.
+  assert.throws(() =>
+    t.backend.write((tx) => {
+      t.store.compact(6, tx);
+      throw new Error("apply failed");
+    }),
+  );
+  assert.equal(t.store.compactRevision(), 4);
+  await t.close();
+});
+
+test("mvcc - a write transaction reads past revisions and its own writes", async () => {
+  const t = openTestStore();
+  put(t, "a", "1");
+  put(t, "a", "2");
+  txn(t, (w) => {
+    w.put(b("a"), b("3"));
+    assert.equal(w.range(b("a")).kvs[0]?.value.toString(), "3");
+    assert.equal(w.range(b("a"), undefined, { revision: 2 }).kvs[0]?.value.toString(), "1");
+    assert.equal(w.range(b("a"), undefined, { revision: 3 }).kvs[0]?.value.toString(), "2");
+    assert.equal(w.range(b("a")).revision, 4);
+    assert.throws(() => w.range(b("a"), undefined, { revision: 5 }), ErrFutureRev);
+  });
+  await t.close();
+});

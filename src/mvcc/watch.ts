@@ -135,6 +135,7 @@ export class WatchHub {
       });
     }
     for (const [w, evs] of per) {
+      if (w.state !== "synced") continue; // canceled by a consumer during this loop
       const response: WatchResponse = {
         watchId: w.id,
         events: w.prevKv ? evs : evs.map(withoutPrev),
@@ -219,7 +220,8 @@ export class WatchHub {
     }
     const prevs = new Map<Event, Event>();
     for (const w of batch) {
-      if (w.stream.blocked) continue; // blocked by an earlier delivery in this step
+      // Blocked by an earlier delivery in this step, or canceled by its consumer meanwhile.
+      if (w.stream.blocked || w.state !== "unsynced") continue;
       const evs = per.get(w);
       if (evs !== undefined) {
         const out = w.prevKv ? evs.map((ev) => this.withPrev(ev, prevs)) : evs;

@@ -2,7 +2,9 @@
 // boundary: 64-bit protobuf integers decode as `Long`; the rest of tetcd uses `number`
 // for revisions, counts and TTLs (always far below 2^53) and `bigint` for 64-bit IDs
 // (lease, member, cluster and request IDs use all 64 bits).
+import { createRequire } from "node:module";
 import Long from "long";
+import type { INamespace } from "protobufjs";
 import protobuf from "protobufjs/minimal.js";
 
 protobuf.util.Long = Long;
@@ -21,6 +23,12 @@ export {
   walpb,
 } from "./gen/etcd.js";
 export { Long };
+
+/**
+ * Every .proto file as one JSON descriptor with the original (snake_case) field names: the
+ * services with their methods and stream flags, for gRPC method tables and JSON reflection.
+ */
+export const descriptor = createRequire(import.meta.url)("./gen/descriptor.json") as INamespace;
 
 /** A 64-bit integer as protobufjs may hold it. */
 export type Int64 = number | Long | null | undefined;

@@ -32,7 +32,10 @@ export interface Config {
   readOnlyOption?: ReadOnlyOption;
   /** Followers drop proposals instead of forwarding them to the leader. */
   disableProposalForwarding?: boolean;
-  /** A leader removed from (or demoted in) the configuration steps down. */
+  /**
+   * A leader removed from (or demoted in) the configuration hands leadership over to the
+   * most up-to-date voter and then steps down (otherwise it keeps leading, dropping proposals).
+   */
   stepDownOnRemoval?: boolean;
   logger?: Logger;
   /** The only randomness raft uses: a uniform integer in [0, n). */

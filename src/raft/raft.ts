@@ -119,6 +119,8 @@ export class Raft {
   /** Safe reads arrived since the last heartbeat round; one round confirms them all. */
   readHeartbeatDue = false;
 
+  /** The HardState storage held at start: what is durable, before any catch-up. */
+  readonly loadedHardState: HardState;
   readonly cfg: ResolvedConfig;
   readonly logger: Logger;
   private readonly verbose: boolean;
@@ -140,6 +142,7 @@ export class Raft {
     this.stepFn = stepFollower;
 
     const { hardState, confState } = c.storage.initialState();
+    this.loadedHardState = hardState;
     const restored = restoreConfState(confState, this.raftLog.lastIndex(), c.maxInflightMsgs);
     assertConfStatesEquivalent(confState, this.switchToConfig(restored.config, restored.progress));
     if (hardState.term !== 0 || hardState.vote !== NONE || hardState.commit !== 0) this.loadState(hardState);
@@ -429,6 +432,8 @@ export class Raft {
       if (this.cfg.checkQuorum) this.step(message({ type: MessageType.MsgCheckQuorum, from: this.id }));
       // A transfer that did not finish within an election timeout is abandoned.
       if (this.state === StateType.StateLeader && this.leadTransferee !== NONE) this.abortLeaderTransfer();
+      // A removed leader tries again (perhaps with another voter).
+      if (this.removedWhileLeading()) this.handOverLeadership();
     }
     if (this.state !== StateType.StateLeader) return;
     if (this.heartbeatElapsed >= this.cfg.heartbeatTick) {
@@ -656,13 +661,12 @@ export class Raft {
         }
       }
     } else if (m.term < this.term) {
-      if (
-        (this.cfg.checkQuorum || this.cfg.preVote) &&
-        (m.type === MessageType.MsgHeartbeat || m.type === MessageType.MsgApp)
-      ) {
-        // A leader of an older term: we may have advanced our term while partitioned and
-        // now ignore its votes (lease). Tell it our term so that it steps down and a new
-        // election including us can happen.
+      if (m.type === MessageType.MsgHeartbeat || m.type === MessageType.MsgApp) {
+        // A leader of an older term: tell it our term so that it steps down (the Raft
+        // paper's rule; etcd answers only with CheckQuorum or PreVote). We may have moved
+        // on while partitioned, and it may never hear of it otherwise: with CheckQuorum
+        // our votes are ignored in its lease, and a candidate whose configuration is older
+        // than the leader's does not even ask it.
         this.send(message({ type: MessageType.MsgAppResp, to: m.from }));
       } else if (m.type === MessageType.MsgPreVote) {
         // Reject rather than ignore, or a cluster mixing old and new terms could deadlock.
@@ -671,13 +675,21 @@ export class Raft {
             `${this.id} [logterm: ${this.raftLog.lastTerm()}, index: ${this.raftLog.lastIndex()}, vote: ${this.vote}] rejected ${messageTypeName(m.type)} from ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] at term ${this.term}`,
           );
         }
-        this.send(message({ type: MessageType.MsgPreVoteResp, to: m.from, term: this.term, reject: true }));
+        this.send(this.voteRejection(MessageType.MsgPreVoteResp, m.from));
       } else if (this.verbose) {
         this.logger.info(
           `${this.id} [term: ${this.term}] ignored a ${messageTypeName(m.type)} message with lower term from ${m.from} [term: ${m.term}]`,
         );
       }
       return;
+    }
+
+    if (
+      (m.type === MessageType.MsgVoteResp || m.type === MessageType.MsgPreVoteResp) &&
+      m.reject &&
+      m.commit > 0
+    ) {
+      this.learnCommitFromRejection(m);
     }
 
     switch (m.type) {
@@ -713,12 +725,44 @@ export class Raft {
               `${this.id} [logterm: ${this.raftLog.lastTerm()}, index: ${this.raftLog.lastIndex()}, vote: ${this.vote}] rejected ${messageTypeName(m.type)} from ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] at term ${this.term}`,
             );
           }
-          this.send(message({ type: voteRespMsgType(m.type), to: m.from, term: this.term, reject: true }));
+          this.send(this.voteRejection(voteRespMsgType(m.type), m.from));
         }
         return;
       }
       default:
         this.stepFn(this, m);
+    }
+  }
+
+  /**
+   * A vote rejection. Beyond etcd's, it carries our commit index and the term there
+   * (in `commit` and `logTerm`, which vote responses leave unused), see below.
+   */
+  private voteRejection(type: MessageType, to: NodeId): Message {
+    const commit = this.raftLog.committed;
+    return message({
+      type,
+      to,
+      term: this.term,
+      reject: true,
+      commit,
+      logTerm: this.raftLog.termOrZero(commit),
+    });
+  }
+
+  /**
+   * A voter that refused us told us its commit index. If our log holds the same entry
+   * there, by log matching our log up to it is that committed prefix: commit it. This is
+   * what lets a candidate whose configuration still counts a removed node (configurations
+   * change when applied) apply the committed removal and win without it, when the removed
+   * node's longer log makes it refuse every remaining candidate. etcd's raft can get stuck
+   * there (after a leader is removed through joint consensus, say).
+   */
+  private learnCommitFromRejection(m: Message): void {
+    if (m.commit > this.raftLog.committed && this.raftLog.matchTerm(m.commit, m.logTerm)) {
+      if (this.verbose)
+        this.logger.info(`${this.id} learned commit index ${m.commit} from ${m.from}'s vote rejection`);
+      this.raftLog.commitTo(m.commit);
     }
   }
 
@@ -847,7 +891,7 @@ export class Raft {
     return changer.simple(cc.changes);
   }
 
-  /** Installs a configuration and reacts to it (commit, replicate, step down). */
+  /** Installs a configuration and reacts to it (commit, replicate, hand over). */
   switchToConfig(config: TrackerConfig, progress: ProgressMap): ConfState {
     this.prs.setConfig(config, progress);
     if (this.verbose)
@@ -855,12 +899,6 @@ export class Raft {
     const cs = this.prs.confState();
     const pr = this.prs.progress.get(this.id);
     this.isLearner = pr?.isLearner === true;
-
-    if ((pr === undefined || this.isLearner) && this.state === StateType.StateLeader) {
-      // We were removed or demoted while leading.
-      if (this.cfg.stepDownOnRemoval) this.becomeFollower(this.term, NONE);
-      return cs;
-    }
     if (this.state !== StateType.StateLeader || cs.voters.length === 0) return cs;
 
     // The quorum changed: something may now be committed, and new members need entries.
@@ -875,15 +913,49 @@ export class Raft {
     if (this.leadTransferee !== NONE && !this.prs.voterNodes().includes(this.leadTransferee)) {
       this.abortLeaderTransfer();
     }
+    if (this.removedWhileLeading()) this.handOverLeadership();
     return cs;
+  }
+
+  /** Leading a configuration we are not a voter of (removed or demoted, and still leader). */
+  removedWhileLeading(): boolean {
+    if (this.state !== StateType.StateLeader) return false;
+    const pr = this.prs.progress.get(this.id);
+    return pr === undefined || pr.isLearner;
+  }
+
+  /**
+   * A leader that was removed or demoted keeps leading only to hand over: it takes no
+   * proposals, keeps replicating (so the remaining voters learn that the change is
+   * committed and apply it; until then they may need it in their quorums), and transfers
+   * leadership to the most up-to-date voter. Stepping down at once instead can leave the
+   * remaining voters unable to elect anyone: their configuration may still count this
+   * node, whose log is longer than theirs.
+   */
+  private handOverLeadership(): void {
+    if (!this.cfg.stepDownOnRemoval || this.leadTransferee !== NONE) return;
+    let best: NodeId = NONE;
+    let bestMatch = -1;
+    for (const id of this.prs.voterNodes()) {
+      const pr = this.prs.progress.get(id)!;
+      if (id !== this.id && pr.match > bestMatch) {
+        best = id;
+        bestMatch = pr.match;
+      }
+    }
+    if (best === NONE) return;
+    if (this.verbose) this.logger.info(`${this.id} is no longer a voter; handing leadership over to ${best}`);
+    this.step(message({ type: MessageType.MsgTransferLeader, from: best }));
   }
 
   loadState(hs: HardState): void {
     assert.ok(
-      hs.commit >= this.raftLog.committed && hs.commit <= this.raftLog.lastIndex(),
+      hs.commit <= this.raftLog.lastIndex(),
       `${this.id} state.commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
     );
-    this.raftLog.committed = hs.commit;
+    // A snapshot holds only committed entries: a commit index on disk below it merely
+    // lags (it is written without fsync when nothing else changes).
+    if (hs.commit > this.raftLog.committed) this.raftLog.committed = hs.commit;
     this.term = hs.term;
     this.vote = hs.vote;
   }
@@ -1029,8 +1101,9 @@ function stepLeader(r: Raft, m: Message): void {
       return;
     }
     case MessageType.MsgReadIndex:
-      // A single voter's commit index is always current: no round needed.
-      if (r.prs.isSingleton()) {
+      // When we are the only voter, our commit index is always current: no round needed.
+      // (Not so for a removed leader whose configuration is another single voter.)
+      if (r.prs.isSingleton() && r.prs.config.voters.incoming.has(r.id)) {
         const resp = r.responseToReadIndexReq(m, r.raftLog.committed);
         if (resp !== null) r.send(resp);
         return;

@@ -74,7 +74,9 @@ export class RawNode {
     this.raft = new Raft(config);
     this.prevSoftLead = this.raft.lead;
     this.prevSoftState = this.raft.state;
-    this.prevHardState = this.raft.hardState();
+    // What storage holds: if raft caught its commit index up on start, the next Ready
+    // carries the new HardState to persist.
+    this.prevHardState = this.raft.loadedHardState;
   }
 
   /**

@@ -19,7 +19,7 @@ import { limitCount } from "./util.js";
  * ErrSnapshotTemporarilyUnavailable as etcd's raft.Storage returns them.
  */
 export interface Storage {
-  /** The saved HardState and the ConfState of the latest snapshot/config. */
+  /** The saved HardState, and the ConfState as of the applied index raft restarts from (Config.applied, else the snapshot). */
   initialState(): { hardState: HardState; confState: ConfState };
   /** Entries [lo, hi), at most maxSizeBytes in total but at least one if any. */
   entries(lo: number, hi: number, maxSizeBytes: number): Entry[];
@@ -39,11 +39,13 @@ export interface Storage {
 export class MemoryStorage implements Storage {
   private hardState: HardState = emptyHardState();
   private snap: Snapshot = emptySnapshot();
+  /** What initialState() reports: the newest of the snapshots' configs and setConfState(). */
+  private confState: ConfState = this.snap.metadata.confState;
   /** Invariant: ents.length >= 1, and ents[k].index === ents[0].index + k. */
   private ents: Entry[] = [{ term: 0, index: 0, type: EntryType.EntryNormal, data: EMPTY_BYTES }];
 
   initialState(): { hardState: HardState; confState: ConfState } {
-    return { hardState: { ...this.hardState }, confState: this.snap.metadata.confState };
+    return { hardState: { ...this.hardState }, confState: this.confState };
   }
 
   setHardState(hs: HardState): void {
@@ -55,11 +57,13 @@ export class MemoryStorage implements Storage {
   }
 
   /**
-   * Sets the configuration initialState() reports while no snapshot exists: for a node
-   * whose peers are known up front (tests, and restoring a member list out of band).
+   * Sets the configuration initialState() reports. Raft starts from it, so it must be the
+   * configuration as of the `applied` index the node restarts with (or as of the
+   * snapshot when applied is 0): set it when rebuilding storage on restart, or for a
+   * node whose peers are known up front (tests).
    */
   setConfState(cs: ConfState): void {
-    this.snap = { ...this.snap, metadata: { ...this.snap.metadata, confState: cs } };
+    this.confState = cs;
   }
 
   entries(lo: number, hi: number, maxSizeBytes: number): Entry[] {
@@ -99,6 +103,7 @@ export class MemoryStorage implements Storage {
   applySnapshot(snap: Snapshot): void {
     if (this.snap.metadata.index >= snap.metadata.index) throw new ErrSnapOutOfDate();
     this.snap = snap;
+    this.confState = snap.metadata.confState;
     this.ents = [
       {
         term: snap.metadata.term,
@@ -122,6 +127,7 @@ export class MemoryStorage implements Storage {
       data,
       metadata: { index: i, term, confState: confState ?? this.snap.metadata.confState },
     };
+    this.confState = this.snap.metadata.confState;
     return this.snap;
   }
 
