@@ -2,7 +2,7 @@
 export { AlarmType } from "./alarms.js";
 export { isServerError, ServerError, type ServerErrorKind } from "./errors.js";
 export { computeClusterId, computeMemberId, formatId } from "./ids.js";
-export type { DeleteRangeResponse, PutResponse, RangeResponse, TxnResponse } from "./kv/ops.js";
+export { type DeleteRangeResponse, type PutResponse, type RangeResponse, type TxnResponse, toWireKv } from "./kv/ops.js";
 export type { Member } from "./membership.js";
 export { DEFAULT_SERVER_OPTIONS, type Logger, type ServerOptions } from "./options.js";
 export { EtcdServer, type ResponseHeader, type ServerStatus } from "./server.js";
