@@ -7,7 +7,9 @@
 // - timestamps in clientv3/zap and capnslog log lines, and clientv3's random client UUID;
 // - "took" durations (endpoint health, snapshot save) and snapshot sizes in logs;
 // - lease IDs (time-based) and new member IDs (random): captured per run, replaced by a name;
-// - remaining lease TTLs, which depend on the second the command ran in.
+// - remaining lease TTLs, which depend on the second the command ran in;
+// - the database's in-use size (endpoint status), which moves with background commits;
+// - the order of members (sorted by ID, and a new member's ID is random).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -31,6 +33,8 @@ interface Step {
   ttl?: boolean;
   /** Keys named after a session lease (lock, elect) are compared without the lease ID. */
   sessionKeys?: boolean;
+  /** Members are listed by ID, and a new member's ID is random: compare them in name order. */
+  memberOrder?: boolean;
   /** The table's "took" column width depends on the duration. */
   tookTable?: boolean;
 }
@@ -66,6 +70,21 @@ function runCli(bin: string, step: Step, vars: Map<string, string>): Promise<Res
   });
 }
 
+/** Sorts the objects of a JSON "members" array (they hold no nested objects). */
+function sortMembers(s: string): string {
+  const start = s.indexOf('"members":[');
+  if (start === -1) return s;
+  let depth = 0;
+  let end = start + '"members":'.length;
+  for (; end < s.length; end++) {
+    if (s[end] === "[") depth++;
+    else if (s[end] === "]" && --depth === 0) break;
+  }
+  const inner = s.slice(start + '"members":['.length, end);
+  const items = inner.match(/\{[^{}]*\}/g) ?? [];
+  return `${s.slice(0, start)}"members":[${items.sort().join(",")}]${s.slice(end + 1)}`;
+}
+
 /** Replaces what differs by nature between two runs (see the header comment). */
 function normalize(r: Result, vars: Map<string, string>, kinds: Map<string, string>, step: Step) {
   let stdout = r.stdout.toString("latin1");
@@ -82,6 +101,7 @@ function normalize(r: Result, vars: Map<string, string>, kinds: Map<string, stri
       .replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} /gm, "TS ")
       .replace(/"took":[0-9.e-]+/g, '"took":D')
       .replace(/"size":"[^"]*"/g, '"size":"S"')
+      .replace(/"dbSizeInUse":\d+/g, '"dbSizeInUse":N')
       .replace(/took = [0-9.]+[a-zµ]+/g, "took = D")
       .replace(/("took":"|"Took" : |\| +)[0-9.]+(ns|µs|ms|s)( \||"|$)/gm, "$1D$3"),
   );
@@ -106,6 +126,15 @@ function normalize(r: Result, vars: Map<string, string>, kinds: Map<string, stri
     );
   }
   if (step.sessionKeys) both((s) => s.replace(/\/[0-9a-f]{16}/g, "/<SESSION>"));
+  if (step.memberOrder) {
+    stdout = sortMembers(stdout).replace(
+      /ETCD_INITIAL_CLUSTER="([^"]*)"/,
+      (_m, list: string) => `ETCD_INITIAL_CLUSTER="${list.split(",").sort().join(",")}"`,
+    );
+    if (!stdout.includes("ETCD_INITIAL_CLUSTER") && !stdout.startsWith("{")) {
+      stdout = `${stdout.trimEnd().split("\n").sort().join("\n")}\n`;
+    }
+  }
   if (step.tookTable) {
     both((s) => s.replace(/-+/g, "-").replace(/ +/g, " "));
   }
@@ -290,8 +319,8 @@ const scenarios: Scenario[] = [
     steps: [
       { args: [...E, "put", "a", "1"] },
       ...each([...E, "member", "list"]),
-      ...each([...E, "endpoint", "status"]),
-      ...each([...E, "endpoint", "status", "--cluster"]),
+      ...each([...E, "endpoint", "status"], ["simple", "json", "fields", "table"]),
+      ...each([...E, "endpoint", "status", "--cluster"], ["simple", "json", "fields", "table"]),
       ...each([...E, "endpoint", "hashkv"]),
       { args: [...E, "endpoint", "hashkv", "--rev", "1", "-w", "json"] },
       ...each([...E, "endpoint", "health"]).map((s) => ({ ...s, tookTable: true })),
@@ -303,11 +332,12 @@ const scenarios: Scenario[] = [
       {
         args: [...E, "member", "add", "newbie", "--learner", "--peer-urls", "http://127.0.0.1:1"],
         capture: { name: "NEW", re: /Member\s+([0-9a-f]+) added/, kind: "member" },
+        memberOrder: true,
       },
-      { args: [...E, "member", "list", "-w", "json"] },
+      { args: [...E, "member", "list", "-w", "json"], memberOrder: true },
       { args: [...E, "member", "promote", "{NEW}"] },
       { args: [...E, "member", "update", "{NEW}", "--peer-urls", "http://127.0.0.1:2"] },
-      { args: [...E, "member", "list"] },
+      { args: [...E, "member", "list"], memberOrder: true },
       { args: [...E, "member", "remove", "{NEW}", "-w", "json"] },
       { args: [...E, "member", "remove", "{NEW}"] },
       { args: [...E, "member", "add"] },
