@@ -36,8 +36,6 @@ export interface ApplierDeps {
   readonly logger: Logger;
   /** The cluster version was set (etcd logs "enabled capabilities for version"). */
   readonly onClusterVersion: (version: string) => void;
-  /** A member published its attributes. */
-  readonly onPublished: (memberId: bigint) => void;
 }
 
 const LEASE_BUCKET = "lease";
@@ -203,7 +201,6 @@ export class Applier {
       const id = BigInt(`0x${attributes[1]}`);
       const value = JSON.parse(r.Val ?? "{}") as { name?: string; clientURLs?: string[] };
       membership.setAttributes(tx, id, value.name ?? "", value.clientURLs ?? []);
-      tx.onCommit(() => this.deps.onPublished(id));
       return {};
     }
     if (r.Method === "PUT" && path === CLUSTER_VERSION_PATH) {

@@ -133,7 +133,7 @@ async function bootNew(
     clusterId,
     snapshotIndex: 0,
     fresh: true,
-    commitAtBoot: 0,
+    commitAtBoot: raftPeers.length,
   };
 }
 

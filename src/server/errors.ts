@@ -29,6 +29,9 @@ const messages = {
   peerUrlExists: "membership: peerURL exists",
   memberNotLearner: "membership: can only promote a learner member",
   tooManyLearners: "membership: too many learner members in cluster",
+  // tetcd's own: a lone member cannot take a voting peer until the peer transport exists
+  noPeerTransport:
+    "etcdserver: adding a voting member needs the peer transport, which tetcd does not have yet",
 } as const;
 
 export type ServerErrorKind = keyof typeof messages;

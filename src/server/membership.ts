@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import type { ReadTx, WriteTx } from "../storage/index.js";
+import type { ServerErrorKind } from "./errors.js";
 import { formatId } from "./ids.js";
 
 export interface Member {
@@ -16,6 +17,7 @@ export interface Member {
 }
 
 const MEMBERS = "members";
+const REMOVED = "members_removed";
 const CLUSTER = "cluster";
 const CLUSTER_VERSION_KEY = Buffer.from("clusterVersion");
 
@@ -50,8 +52,24 @@ export function clusterVersionOf(etcdVersion: string): string {
   return `${major}.${minor}.0`;
 }
 
+/** What a conf change's context carries: etcd's ConfigChangeContext (a member, flattened). */
+export interface ConfChangeContext {
+  readonly peerURLs?: string[];
+  readonly isLearner?: boolean;
+  readonly isPromote?: boolean;
+}
+
+export function parseConfChangeContext(context: Uint8Array): ConfChangeContext {
+  const text = Buffer.from(context).toString();
+  return text === "" ? {} : (JSON.parse(text) as ConfChangeContext);
+}
+
+/** etcd's limit on learners in a cluster. */
+const MAX_LEARNERS = 1;
+
 export class Membership {
   private readonly members = new Map<bigint, Member>();
+  private readonly removed = new Set<bigint>();
   private version: string | undefined;
 
   constructor(
@@ -64,6 +82,7 @@ export class Membership {
       const member = parseMember(key, value);
       this.members.set(member.id, member);
     }
+    for (const key of tx.keys(REMOVED)) this.removed.add(BigInt(`0x${key.toString()}`));
     this.version = tx.get(CLUSTER, CLUSTER_VERSION_KEY)?.toString();
   }
 
@@ -91,7 +110,55 @@ export class Membership {
 
   remove(tx: WriteTx, id: bigint): void {
     this.members.delete(id);
+    this.removed.add(id);
     tx.delete(MEMBERS, Buffer.from(formatId(id)));
+    tx.put(REMOVED, Buffer.from(formatId(id)), Buffer.from([]));
+  }
+
+  promote(tx: WriteTx, id: bigint): void {
+    const member = this.members.get(id);
+    if (member !== undefined) this.save(tx, { ...member, isLearner: false });
+  }
+
+  updatePeerUrls(tx: WriteTx, id: bigint, peerUrls: readonly string[]): void {
+    const member = this.members.get(id);
+    if (member !== undefined) this.save(tx, { ...member, peerUrls });
+  }
+
+  /**
+   * The checks etcd makes when a conf change is applied (ValidateConfigurationChange):
+   * the error kind to answer with, or undefined if the change may go ahead.
+   */
+  validate(
+    kind: "add" | "remove" | "update",
+    id: bigint,
+    context: ConfChangeContext,
+  ): ServerErrorKind | undefined {
+    if (this.removed.has(id)) return "memberIdRemoved";
+    const member = this.members.get(id);
+    const urlsOfOthers = new Set(
+      this.list()
+        .filter((m) => m.id !== id)
+        .flatMap((m) => m.peerUrls),
+    );
+    switch (kind) {
+      case "add":
+        if (context.isPromote) {
+          if (member === undefined) return "memberIdNotFound";
+          return member.isLearner ? undefined : "memberNotLearner";
+        }
+        if (member !== undefined) return "memberIdExists";
+        if ((context.peerURLs ?? []).some((u) => urlsOfOthers.has(u))) return "peerUrlExists";
+        if (context.isLearner && this.list().filter((m) => m.isLearner).length + 1 > MAX_LEARNERS) {
+          return "tooManyLearners";
+        }
+        return undefined;
+      case "remove":
+        return member === undefined ? "memberIdNotFound" : undefined;
+      case "update":
+        if (member === undefined) return "memberIdNotFound";
+        return (context.peerURLs ?? []).some((u) => urlsOfOthers.has(u)) ? "peerUrlExists" : undefined;
+    }
   }
 
   /** A member published its name and client URLs. */

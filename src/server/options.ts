@@ -1,12 +1,11 @@
+import type { AutoCompaction } from "./compactor.js";
+
 // What the server needs to run, in its own units. `config/` builds this from etcd's
 // flags; embedders build it directly.
 
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger } from "../log/index.js";
+
+export type { Logger };
 
 export interface ServerOptions {
   readonly name: string;
@@ -29,9 +28,8 @@ export interface ServerOptions {
   readonly quotaBackendBytes: number;
   readonly maxRequestBytes: number;
   readonly maxTxnOps: number;
-  readonly autoCompactionMode: "periodic" | "revision";
-  /** Periodic: milliseconds; revision: revisions to keep. 0 disables. */
-  readonly autoCompactionRetention: number;
+  /** Automatic compaction; absent = off. */
+  readonly autoCompaction?: AutoCompaction;
   /** The etcd version this member presents (/version, Status, metrics). */
   readonly etcdVersion: string;
   readonly unsafeNoFsync: boolean;
@@ -46,8 +44,6 @@ export const DEFAULT_SERVER_OPTIONS = {
   quotaBackendBytes: 0,
   maxRequestBytes: 1.5 * 1024 * 1024,
   maxTxnOps: 128,
-  autoCompactionMode: "periodic",
-  autoCompactionRetention: 0,
   unsafeNoFsync: false,
 } as const satisfies Partial<ServerOptions>;
 

@@ -9,6 +9,7 @@
 
 import assert from "node:assert/strict";
 import type {
+  AnyConfChange,
   Entry,
   HardState,
   MemoryStorage,
@@ -60,6 +61,11 @@ export class RaftDriver {
   /** Appends a proposal to the leader's log; throws ErrProposalDropped without a leader. */
   propose(data: Uint8Array): void {
     this.node.propose(data);
+    this.kick();
+  }
+
+  proposeConfChange(cc: AnyConfChange): void {
+    this.node.proposeConfChange(cc);
     this.kick();
   }
 

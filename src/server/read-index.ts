@@ -5,9 +5,14 @@
 
 import { ServerError } from "./errors.js";
 
+const RETRY_MS = 500;
+
 interface Round {
   readonly waiters: Array<{ resolve(): void; reject(e: Error): void }>;
   readonly startedMs: number;
+  readonly context: Uint8Array;
+  /** When the request last went to Raft (it may be dropped: no leader, lost message). */
+  sentMs: number;
   /** Known once Raft answers. */
   index?: number;
 }
@@ -62,15 +67,37 @@ export class ReadIndexer {
     }
   }
 
-  /** Fails rounds that waited too long (no leader, lost messages). */
+  /**
+   * Fails rounds that waited too long, and asks again for rounds Raft has not answered
+   * for a while (etcd 3.5 retries every 500 ms): Raft silently drops a read index request
+   * while there is no leader.
+   */
   expire(): void {
-    const cutoff = this.deps.now() - this.timeoutMs;
+    const now = this.deps.now();
     for (const [key, round] of this.inFlight) {
-      if (round.startedMs > cutoff) continue;
-      this.inFlight.delete(key);
-      for (const w of round.waiters) w.reject(new ServerError("timeout"));
+      if (now - round.startedMs >= this.timeoutMs) {
+        this.inFlight.delete(key);
+        for (const w of round.waiters) w.reject(new ServerError("timeout"));
+      } else if (now - round.sentMs >= RETRY_MS) {
+        this.send(round);
+      }
     }
     if (this.next.length > 0 && this.inFlight.size === 0) this.schedule();
+  }
+
+  /** A leader appeared: unanswered rounds go out again at once. */
+  resend(): void {
+    for (const round of this.inFlight.values()) this.send(round);
+  }
+
+  private send(round: Round): void {
+    round.sentMs = this.deps.now();
+    try {
+      this.deps.requestReadIndex(round.context);
+    } catch (e) {
+      this.inFlight.delete(Buffer.from(round.context).toString("hex"));
+      for (const w of round.waiters) w.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   rejectAll(error: Error): void {
@@ -90,15 +117,11 @@ export class ReadIndexer {
       if (this.inFlight.size > 0 || this.next.length === 0) return;
       const context = Buffer.alloc(8);
       context.writeBigUInt64BE(++this.sequence);
-      const round: Round = { waiters: this.next, startedMs: this.deps.now() };
+      const now = this.deps.now();
+      const round: Round = { waiters: this.next, startedMs: now, context, sentMs: now };
       this.next = [];
       this.inFlight.set(context.toString("hex"), round);
-      try {
-        this.deps.requestReadIndex(context);
-      } catch (e) {
-        this.inFlight.delete(context.toString("hex"));
-        for (const w of round.waiters) w.reject(e instanceof Error ? e : new Error(String(e)));
-      }
+      this.send(round);
     });
   }
 }

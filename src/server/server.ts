@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { ErrLeaseNotFound, Lessor } from "../lease/index.js";
+import { logCapabilities, logPublished } from "../log/index.js";
 import { type KeyValue, MvccStore, type WatchConsumer, type WatchStream } from "../mvcc/index.js";
 import { etcdserverpb, idToLong, leasepb, toId, toNumber, toSignedId } from "../proto/index.js";
 import {
@@ -22,10 +23,11 @@ import type { Backend } from "../storage/index.js";
 import { AlarmStore, AlarmType } from "./alarms.js";
 import { Applier, type ApplyOutcome } from "./applier.js";
 import { boot, CONSISTENT_INDEX_KEY, consistentIndexBytes, META_BUCKET } from "./boot.js";
+import { Compactor } from "./compactor.js";
 import { ServerError } from "./errors.js";
-import { formatId, IdGenerator } from "./ids.js";
+import { computeMemberId, formatId, IdGenerator } from "./ids.js";
 import * as kv from "./kv/ops.js";
-import { clusterVersionOf, type Member, Membership } from "./membership.js";
+import { clusterVersionOf, type Member, Membership, parseConfChangeContext } from "./membership.js";
 import { DEFAULT_QUOTA_BYTES, type Logger, type ServerOptions } from "./options.js";
 import { Quota } from "./quota.js";
 import { RaftDriver } from "./raft-driver.js";
@@ -146,14 +148,7 @@ export class EtcdServer {
       alarms: this.alarms,
       membership: this.membership,
       logger: this.logger,
-      onClusterVersion: (version) => {
-        this.logger.info("enabled capabilities for version", {
-          "cluster-version": version.replace(/\.0$/, ""),
-        });
-      },
-      onPublished: (id) => {
-        if (id === this.memberId) this.markReady();
-      },
+      onClusterVersion: (version) => logCapabilities(this.logger, majorMinor(version)),
     });
     this.driver = new RaftDriver(
       booted.node,
@@ -205,6 +200,8 @@ export class EtcdServer {
   private readonly fresh: boolean;
   private readonly commitAtBoot: number;
   private pendingCampaign = false;
+  private compactor: Compactor | undefined;
+  private readonly leaderWaiters: Array<() => void> = [];
 
   /** Opens (or creates) the data dir and starts the member. */
   static async start(opts: ServerOptions): Promise<EtcdServer> {
@@ -262,13 +259,34 @@ export class EtcdServer {
 
   private run(): void {
     this.driver.start();
-    // A lone voter need not wait out an election timeout (etcd fast-forwards its ticks).
-    // After a restart Raft relearns its configuration from the replayed log first.
-    if (this.fresh ? this.opts.initialCluster.size === 1 : this.confState.voters.length === 1)
+    // A lone voter need not wait out an election timeout (etcd fast-forwards its ticks),
+    // but Raft campaigns only once the committed conf changes (the bootstrap ones, or
+    // those replayed after a restart) are applied.
+    const lone = this.fresh
+      ? this.opts.initialCluster.size === 1
+      : this.confState.voters.length === 1 || this.membership.list().length === 1;
+    if (lone && !this.fresh && this.applied >= this.commitAtBoot && this.confState.voters.length === 1) {
       this.driver.campaign();
-    else if (!this.fresh && this.membership.list().length === 1) this.pendingCampaign = true;
+    } else if (lone) {
+      this.pendingCampaign = true;
+    }
     this.timers.push(setInterval(() => this.revokeExpiredLeases(), LEASE_EXPIRY_CHECK_MS));
     this.timers.push(setInterval(() => this.expireWaiters(), WAITER_SWEEP_MS));
+    if (this.opts.autoCompaction) {
+      this.compactor = new Compactor(this.opts.autoCompaction, {
+        currentRevision: () => this.mvcc.currentRevision(),
+        compact: async (revision) => {
+          await this.compact({ revision });
+        },
+        now: () => performance.now(),
+        setTimer: (fn, ms) => {
+          const t = setTimeout(fn, ms);
+          return () => clearTimeout(t);
+        },
+        log: (msg, fields) => this.logger.info(msg, fields),
+      });
+      this.compactor.start();
+    }
     void this.publish();
   }
 
@@ -333,7 +351,8 @@ export class EtcdServer {
     this.readIndexer.onApplied(this.applied);
     if (this.pendingCampaign && this.applied >= this.commitAtBoot) {
       this.pendingCampaign = false;
-      this.driver.campaign();
+      // After this turn's advance(): Raft counts the conf changes applied only then.
+      setImmediate(() => this.driver.campaign());
     }
     if (this.applied - this.snapshotIndex > this.opts.snapshotCount) void this.snapshot();
   }
@@ -349,7 +368,7 @@ export class EtcdServer {
           const id = known?.id ?? requestId(request as etcdserverpb.InternalRaftRequest);
           outcomes.push([id, this.applier.apply(tx, request as etcdserverpb.InternalRaftRequest)]);
         } else {
-          this.applyConfChange(tx, entry);
+          outcomes.push(this.applyConfChange(tx, entry));
         }
       }
       tx.put(META_BUCKET, CONSISTENT_INDEX_KEY, consistentIndexBytes(last.index));
@@ -357,38 +376,53 @@ export class EtcdServer {
     this.applied = last.index;
   }
 
-  private applyConfChange(tx: Parameters<Parameters<Backend["write"]>[0]>[0], entry: Entry): void {
+  /**
+   * Applies a membership change as etcd does: validated against the membership first;
+   * a refused change is applied to Raft as a no-op and its error goes to the proposer.
+   */
+  private applyConfChange(
+    tx: Parameters<Parameters<Backend["write"]>[0]>[0],
+    entry: Entry,
+  ): [bigint, ApplyOutcome] {
     const cc = confChangeOf(entry);
-    this.confState = this.node.applyConfChange(cc);
-    if (isConfChangeV2(cc)) return; // etcd 3.4 never proposes V2 changes
+    assert.ok(!isConfChangeV2(cc), "etcd 3.4 members never propose ConfChangeV2");
     const single = cc as ConfChange;
-    switch (single.type) {
-      case ConfChangeType.ConfChangeAddNode:
-      case ConfChangeType.ConfChangeAddLearnerNode: {
-        const context = JSON.parse(Buffer.from(single.context).toString() || "{}") as { peerURLs?: string[] };
-        const existing = this.membership.get(single.nodeId);
-        const member: Member = {
-          id: single.nodeId,
-          name: existing?.name ?? "",
-          peerUrls: context.peerURLs ?? existing?.peerUrls ?? [],
-          clientUrls: existing?.clientUrls ?? [],
-          isLearner: single.type === ConfChangeType.ConfChangeAddLearnerNode,
-        };
-        this.membership.add(tx, member);
-        this.logger.info("added member", {
-          "cluster-id": formatId(this.clusterId),
-          "local-member-id": formatId(this.memberId),
-          "added-peer-id": formatId(member.id),
-          "added-peer-peer-urls": member.peerUrls,
-        });
-        break;
-      }
-      case ConfChangeType.ConfChangeRemoveNode:
-        this.membership.remove(tx, single.nodeId);
-        break;
-      default:
-        break;
+    const context = parseConfChangeContext(single.context);
+    const kind =
+      single.type === ConfChangeType.ConfChangeRemoveNode
+        ? "remove"
+        : single.type === ConfChangeType.ConfChangeUpdateNode
+          ? "update"
+          : "add";
+    const refused = this.membership.validate(kind, single.nodeId, context);
+    if (refused !== undefined) {
+      this.confState = this.node.applyConfChange({ ...single, nodeId: 0n });
+      return [single.id, { error: new ServerError(refused) }];
     }
+    this.confState = this.node.applyConfChange(single);
+    if (kind === "remove") {
+      this.membership.remove(tx, single.nodeId);
+    } else if (kind === "update") {
+      this.membership.updatePeerUrls(tx, single.nodeId, context.peerURLs ?? []);
+    } else if (context.isPromote) {
+      this.membership.promote(tx, single.nodeId);
+    } else {
+      const member: Member = {
+        id: single.nodeId,
+        name: "",
+        peerUrls: context.peerURLs ?? [],
+        clientUrls: [],
+        isLearner: single.type === ConfChangeType.ConfChangeAddLearnerNode || context.isLearner === true,
+      };
+      this.membership.add(tx, member);
+      this.logger.info("added member", {
+        "cluster-id": formatId(this.clusterId),
+        "local-member-id": formatId(this.memberId),
+        "added-peer-id": formatId(member.id),
+        "added-peer-peer-urls": member.peerUrls,
+      });
+    }
+    return [single.id, { response: {} }];
   }
 
   private readAppliedIndex(): number {
@@ -408,6 +442,10 @@ export class EtcdServer {
     }
     this.leader = s.lead;
     this.term = this.node.basicStatus().hardState.term;
+    if (s.lead !== 0n) {
+      this.readIndexer.resend(); // rounds sent while there was no leader were dropped
+      for (const notify of this.leaderWaiters.splice(0)) notify();
+    }
     const isLeader = s.raftState === StateType.StateLeader;
     if (isLeader && !wasLeader) {
       this.lessor.promote(this.opts.electionMs);
@@ -430,7 +468,7 @@ export class EtcdServer {
       this.logger.info("set initial cluster version", {
         "cluster-id": formatId(this.clusterId),
         "local-member-id": formatId(this.memberId),
-        "cluster-version": version.replace(/\.0$/, ""),
+        "cluster-version": majorMinor(version),
       });
     } catch (e) {
       this.publishedVersion = false;
@@ -443,15 +481,17 @@ export class EtcdServer {
     const attributes = { name: this.opts.name, clientURLs: this.opts.advertiseClientUrls };
     const path = `/0/members/${formatId(this.memberId)}/attributes`;
     while (!this.stopped) {
+      if (this.leader === 0n) await new Promise<void>((resolve) => this.leaderWaiters.push(resolve));
       try {
         await this.request({ v2: { Method: "PUT", Path: path, Val: JSON.stringify(attributes) } });
-        this.logger.info("published local member to cluster through raft", {
-          "local-member-id": formatId(this.memberId),
-          "local-member-attributes": `{Name:${attributes.name} ClientURLs:[${attributes.clientURLs.join(" ")}]}`,
-          "request-path": path,
-          "cluster-id": formatId(this.clusterId),
-          "publish-timeout": `${this.requestTimeoutMs / 1000}s`,
+        logPublished(this.logger, {
+          memberId: this.memberId,
+          clusterId: this.clusterId,
+          name: attributes.name,
+          clientUrls: attributes.clientURLs,
+          publishTimeout: `${this.requestTimeoutMs / 1000}s`,
         });
+        this.markReady();
         return;
       } catch (e) {
         if (this.stopped) return;
@@ -597,9 +637,7 @@ export class EtcdServer {
 
   // ---- maintenance -----------------------------------------------------------------
 
-  async alarm(
-    r: etcdserverpb.IAlarmRequest,
-  ): Promise<{ alarms: Array<{ memberID: unknown; alarm: number }> }> {
+  async alarm(r: etcdserverpb.IAlarmRequest): Promise<etcdserverpb.IAlarmResponse> {
     return this.request({ alarm: r });
   }
 
@@ -630,6 +668,68 @@ export class EtcdServer {
     return this.membership.list();
   }
 
+  /** Proposes a membership change and resolves once it is applied. */
+  private async reconfigure(type: ConfChangeType, nodeId: bigint, context: object): Promise<Member[]> {
+    if (this.stopped) throw new ServerError("stopped");
+    const id = this.ids.next();
+    const outcome = this.waiters.register(id);
+    this.deadlines.set(id, performance.now() + this.requestTimeoutMs);
+    try {
+      this.driver.proposeConfChange({ type, nodeId, context: Buffer.from(JSON.stringify(context)), id });
+    } catch (e) {
+      this.deadlines.delete(id);
+      this.waiters.reject(id, e instanceof Error ? e : new Error(String(e)));
+    }
+    const result = await outcome;
+    if (result.error) throw result.error;
+    return this.membership.list();
+  }
+
+  /**
+   * Adds a member. A learner is safe to add alone; a voter would cost this member its
+   * quorum until the new one joins, and joining needs the peer transport that arrives
+   * with clustering, so voters are refused until then.
+   */
+  async memberAdd(
+    peerUrls: readonly string[],
+    isLearner: boolean,
+  ): Promise<{ member: Member; members: Member[] }> {
+    if (!isLearner) throw new ServerError("noPeerTransport");
+    const id = computeMemberId(peerUrls, "", Math.floor(Date.now() / 1000));
+    const context = { id: 0, peerURLs: peerUrls, isLearner, isPromote: false };
+    const members = await this.reconfigure(ConfChangeType.ConfChangeAddLearnerNode, id, context);
+    const member = this.membership.get(id);
+    assert.ok(member !== undefined, "an added member is a member");
+    return { member, members };
+  }
+
+  async memberRemove(id: bigint): Promise<Member[]> {
+    // etcd keeps a quorum of started voters after the removal (mayRemoveMember).
+    const voters = this.membership.list().filter((m) => !m.isLearner);
+    if (id === this.memberId && voters.length === 1) throw new ServerError("notEnoughStartedMembers");
+    return this.reconfigure(ConfChangeType.ConfChangeRemoveNode, id, { id: 0, peerURLs: [] });
+  }
+
+  async memberUpdate(id: bigint, peerUrls: readonly string[]): Promise<Member[]> {
+    return this.reconfigure(ConfChangeType.ConfChangeUpdateNode, id, { id: 0, peerURLs: peerUrls });
+  }
+
+  /** Promotes a learner that has caught up with the leader (etcd: 90% of its log). */
+  async memberPromote(id: bigint): Promise<Member[]> {
+    const member = this.membership.get(id);
+    if (member === undefined) throw new ServerError("memberIdNotFound");
+    if (!member.isLearner) throw new ServerError("memberNotLearner");
+    const progress = this.node.status().progress;
+    const learnerMatch = progress.get(id)?.match ?? 0;
+    const leaderMatch = progress.get(this.memberId)?.match ?? 0;
+    if (learnerMatch < leaderMatch * 0.9) throw new ServerError("learnerNotReady");
+    return this.reconfigure(ConfChangeType.ConfChangeAddNode, id, {
+      id: 0,
+      peerURLs: member.peerUrls,
+      isPromote: true,
+    });
+  }
+
   /** Resolves a keyed read of one key at the current revision (used by election and lock). */
   get(key: Buffer): KeyValue | undefined {
     return this.mvcc.range(key).kvs[0];
@@ -641,15 +741,22 @@ export class EtcdServer {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    this.compactor?.stop();
     await this.driver.stop();
     const reason = new ServerError("stopped");
     this.waiters.rejectAll(reason);
     this.readIndexer.rejectAll(reason);
+    for (const notify of this.leaderWaiters.splice(0)) notify();
     await this.mvcc.close();
     await this.wal.close();
     await this.backend.close();
     this.markStopped(error);
   }
+}
+
+/** "3.4.0" -> "3.4", as etcd logs cluster versions. */
+function majorMinor(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
 }
 
 function confChangeOf(entry: Entry) {

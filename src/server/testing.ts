@@ -2,10 +2,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLogger, memoryWriter } from "../log/index.js";
 import { DEFAULT_SERVER_OPTIONS, type Logger, type ServerOptions } from "./options.js";
 import { EtcdServer } from "./server.js";
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** Writes nothing but errors, to memory. */
+export const silentLogger: Logger = createLogger(
+  { logger: "zap", logLevel: "error", logOutputs: ["stderr"] },
+  { writer: memoryWriter() },
+);
 
 export async function tempServerOptions(overrides: Partial<ServerOptions> = {}): Promise<ServerOptions> {
   const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), "tetcd-server-")));

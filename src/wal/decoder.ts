@@ -112,8 +112,45 @@ function hasZeroSector(buf: Buffer, start: number, end: number): boolean {
 export interface LogEnd extends SegmentEnd {
   /** The last segment read. */
   readonly segment: SegmentName;
-  /** The last segment's bytes as read (the writer checks what follows the records). */
+  /** The last segment's bytes as read: its records, and possibly some bytes after them. */
   readonly tailBytes: Buffer;
+}
+
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads a segment up to the end of its records: segments are preallocated (64 MB) and
+ * mostly zeros, so reading stops at the first zero length word past what was read.
+ */
+export async function readSegmentRecords(fs: WalFs, path: string): Promise<Buffer> {
+  const file = await fs.open(path, "read");
+  try {
+    const size = await file.size();
+    let buf = Buffer.alloc(Math.min(size, READ_CHUNK_BYTES));
+    let read = 0;
+    let scan = 0; // offset of the next length word to look at
+    while (read < size) {
+      if (read === buf.length) {
+        const grown = Buffer.alloc(Math.min(size, buf.length * 2));
+        buf.copy(grown, 0, 0, read);
+        buf = grown;
+      }
+      const chunk = await file.read(Math.min(READ_CHUNK_BYTES, buf.length - read), read);
+      if (chunk.length === 0) break;
+      chunk.copy(buf, read);
+      read += chunk.length;
+      // Walk length words over what is in memory; a zero one ends the records.
+      while (scan + FRAME_SIZE_BYTES <= read) {
+        const { recordBytes, padBytes } = readFrameSize(buf, scan);
+        if (recordBytes === 0 && padBytes === 0) return buf.subarray(0, read);
+        if (recordBytes >= MAX_RECORD_BYTES - padBytes) return buf.subarray(0, read); // the decoder reports it
+        scan += FRAME_SIZE_BYTES + recordBytes + padBytes;
+      }
+    }
+    return buf.subarray(0, read);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Decodes `segments` of `dir` in order, one file in memory at a time. */
@@ -126,7 +163,7 @@ export async function decodeSegments(
   let crc = 0;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
-    const bytes = await fs.readFile(join(dir, seg.name));
+    const bytes = await readSegmentRecords(fs, join(dir, seg.name));
     const isLast = i === segments.length - 1;
     const end = decodeSegment(seg.name, bytes, isLast, crc, visit);
     if (isLast) return { ...end, segment: seg, tailBytes: bytes };

@@ -214,13 +214,12 @@ export class Wal {
     const file = await this.fs.open(join(this.dir, end.segment.name), "write");
     try {
       // Bytes after the last record must be zeros, or a later reader could take stale
-      // data for records. Zero them (etcd's ZeroToEnd) only if any are not.
-      const rest = end.tailBytes.subarray(end.offset);
-      if (rest.some((b) => b !== 0)) {
-        await file.truncate(end.offset);
-        await file.truncate(end.tailBytes.length);
-        await file.datasync();
-      }
+      // data for records: zero them as etcd's ZeroToEnd does, by truncating to the end of
+      // the records and extending back (the file system hands back zeros).
+      const length = await file.size();
+      await file.truncate(end.offset);
+      await file.truncate(length);
+      await file.datasync();
     } catch (err) {
       await file.close();
       throw err;

@@ -3,7 +3,7 @@
 // prefix, ordered by creation revision; whoever created first holds the lock or leads,
 // the rest wait for the keys created before theirs to go away.
 
-import { type KeyValue, type WatchStream } from "../../mvcc/index.js";
+import type { KeyValue, WatchStream } from "../../mvcc/index.js";
 import { etcdserverpb, idToLong, toNumber } from "../../proto/index.js";
 import type { EtcdServer, RangeResponse, TxnResponse } from "../../server/index.js";
 
@@ -27,7 +27,9 @@ export function prefixEnd(prefix: Buffer): Buffer {
 /** The lease a session runs on: the one given, or a fresh one it grants. */
 export async function sessionLease(server: EtcdServer, lease: bigint): Promise<bigint> {
   if (lease !== 0n) return lease;
-  const granted = (await server.leaseGrant({ TTL: SESSION_TTL_SECONDS })) as { ID: number | { toString(): string } };
+  const granted = (await server.leaseGrant({ TTL: SESSION_TTL_SECONDS })) as {
+    ID: number | { toString(): string };
+  };
   return BigInt.asIntN(64, BigInt(granted.ID.toString()));
 }
 
@@ -78,7 +80,12 @@ export async function createOrGet(
 }
 
 /** Resolves when `key` is deleted at or after `revision`; rejects when `signal` aborts. */
-export function waitDelete(server: EtcdServer, key: Buffer, revision: number, signal: AbortSignal): Promise<void> {
+export function waitDelete(
+  server: EtcdServer,
+  key: Buffer,
+  revision: number,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let stream: WatchStream | undefined;
     const finish = (error?: Error) => {
@@ -114,7 +121,11 @@ export async function waitDeletes(
 }
 
 /** Deletes `key` if it is still the one created at `createRevision`. */
-export async function deleteIfOwner(server: EtcdServer, key: Buffer, createRevision: number): Promise<TxnResponse> {
+export async function deleteIfOwner(
+  server: EtcdServer,
+  key: Buffer,
+  createRevision: number,
+): Promise<TxnResponse> {
   return server.txn({
     compare: [{ key, target: CompareTarget.CREATE, result: CompareResult.EQUAL, createRevision }],
     success: [{ requestDeleteRange: { key } }],

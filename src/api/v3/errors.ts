@@ -2,11 +2,11 @@
 // (etcdserver/api/v3rpc/util.go togRPCError and rpctypes/error.go). Clients match on the
 // code and on the exact text, so both are etcd's.
 
-import { GrpcError, Status } from "../grpc/index.js";
 import { ErrLeaseExists, ErrLeaseNotFound, ErrLeaseTTLTooLarge } from "../../lease/index.js";
 import { ErrCompacted, ErrFutureRev } from "../../mvcc/index.js";
 import { ErrProposalDropped } from "../../raft/index.js";
 import { ServerError, type ServerErrorKind } from "../../server/index.js";
+import { GrpcError, Status } from "../grpc/index.js";
 import type { ValidationError } from "./validate.js";
 
 type Rpc = readonly [Status, string];
@@ -16,8 +16,14 @@ const SERVER_ERRORS: Record<ServerErrorKind, Rpc> = {
   stopped: [Status.UNAVAILABLE, "etcdserver: server stopped"],
   canceled: [Status.CANCELLED, "etcdserver: request cancelled"],
   timeout: [Status.UNAVAILABLE, "etcdserver: request timed out"],
-  timeoutDueToLeaderFail: [Status.UNAVAILABLE, "etcdserver: request timed out, possibly due to previous leader failure"],
-  timeoutDueToConnectionLost: [Status.UNAVAILABLE, "etcdserver: request timed out, possibly due to connection lost"],
+  timeoutDueToLeaderFail: [
+    Status.UNAVAILABLE,
+    "etcdserver: request timed out, possibly due to previous leader failure",
+  ],
+  timeoutDueToConnectionLost: [
+    Status.UNAVAILABLE,
+    "etcdserver: request timed out, possibly due to connection lost",
+  ],
   timeoutWaitAppliedIndex: [
     Status.UNAVAILABLE,
     "etcdserver: request timed out, waiting for the applied index took too long",
@@ -47,6 +53,10 @@ const SERVER_ERRORS: Record<ServerErrorKind, Rpc> = {
   peerUrlExists: [Status.FAILED_PRECONDITION, "etcdserver: Peer URLs already exists"],
   memberNotLearner: [Status.FAILED_PRECONDITION, "etcdserver: can only promote a learner member"],
   tooManyLearners: [Status.FAILED_PRECONDITION, "etcdserver: too many learner members in cluster"],
+  noPeerTransport: [
+    Status.FAILED_PRECONDITION,
+    "etcdserver: adding a voting member needs the peer transport, which tetcd does not have yet",
+  ],
 };
 
 const VALIDATION_ERRORS: Record<ValidationError, Rpc> = {

@@ -19,6 +19,9 @@ export function withHeader<T extends { header?: etcdserverpb.IResponseHeader | n
   response: T,
 ): T {
   const revision = response.header?.revision;
-  response.header = responseHeader(server, typeof revision === "number" && revision !== 0 ? revision : undefined);
+  response.header = responseHeader(
+    server,
+    typeof revision === "number" && revision !== 0 ? revision : undefined,
+  );
   return response;
 }

@@ -1,6 +1,7 @@
 // The KV service: request checks, then the member, then the header.
-import { type GrpcServer, serviceMethods } from "../grpc/index.js";
+
 import type { EtcdServer } from "../../server/index.js";
+import { type GrpcServer, serviceMethods } from "../grpc/index.js";
 import { mapErrors, validationError } from "./errors.js";
 import { withHeader } from "./header.js";
 import { checkDeleteRange, checkPut, checkRange, checkTxn, type ValidationError } from "./validate.js";

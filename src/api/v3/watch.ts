@@ -6,8 +6,6 @@
 // which kube-apiserver relies on); large responses are split for watchers that accept
 // fragments. A client that half-closes keeps receiving until it cancels, as in etcd.
 
-import type { BidiCall, CallContext, GrpcServer } from "../grpc/index.js";
-import { serviceMethods } from "../grpc/index.js";
 import {
   ErrEmptyWatcherRange,
   ErrWatcherDuplicateID,
@@ -17,6 +15,8 @@ import {
 } from "../../mvcc/index.js";
 import { etcdserverpb, mvccpb, toNumber } from "../../proto/index.js";
 import { type EtcdServer, toWireKv } from "../../server/index.js";
+import type { BidiCall, CallContext, GrpcServer } from "../grpc/index.js";
+import { serviceMethods } from "../grpc/index.js";
 import { responseHeader } from "./header.js";
 
 type WatchRequest = etcdserverpb.WatchRequest;
@@ -86,7 +86,10 @@ class WatchSession {
         rangeEnd: Buffer.from(c.rangeEnd ?? []),
         startRevision: toNumber(c.startRevision),
         prevKv: c.prevKv === true,
-        filters: { noPut: filters.includes(FilterType.NOPUT), noDelete: filters.includes(FilterType.NODELETE) },
+        filters: {
+          noPut: filters.includes(FilterType.NOPUT),
+          noDelete: filters.includes(FilterType.NODELETE),
+        },
       });
     } catch (e) {
       if (!(e instanceof ErrWatcherDuplicateID || e instanceof ErrEmptyWatcherRange)) throw e;
@@ -224,7 +227,8 @@ export function registerWatch(grpc: GrpcServer, server: EtcdServer, options: Wat
     try {
       for await (const req of call) session.handle(req);
       // A half-closed stream keeps delivering until the client goes away.
-      if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+      if (!ctx.signal.aborted)
+        await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
     } finally {
       session.close();
     }
