@@ -10,7 +10,8 @@ import {
   type LeaseWriter,
   type Lessor,
 } from "../lease/index.js";
-import { ErrCompacted, ErrFutureRev, type MvccStore } from "../mvcc/index.js";
+import { leaseMetrics, mvccMetrics } from "../metrics/index.js";
+import { ErrCompacted, ErrFutureRev, type Event, type MvccStore } from "../mvcc/index.js";
 import { etcdserverpb, idToLong, leasepb, toId, toNumber, toSignedId } from "../proto/index.js";
 import type { WriteTx } from "../storage/index.js";
 import { type Alarm, type AlarmStore, AlarmType } from "./alarms.js";
@@ -51,6 +52,14 @@ function isOperatingError(e: unknown): e is Error {
     e instanceof ErrCompacted ||
     e instanceof ErrFutureRev
   );
+}
+
+/** etcd_debugging_mvcc_keys_total follows keys created and deleted. */
+function countKeys(events: readonly Event[]): void {
+  for (const e of events) {
+    if (e.type === "delete") mvccMetrics.keys.dec();
+    else if (e.kv.version === 1) mvccMetrics.keys.inc();
+  }
 }
 
 function leaseKey(id: bigint): Buffer {
@@ -117,6 +126,7 @@ export class Applier {
     if (r.leaseGrant) {
       if (this.capped) throw new ServerError("noSpace");
       const status = lessor.grant(toSignedId(r.leaseGrant.ID), toNumber(r.leaseGrant.TTL), leaseWriter(tx));
+      leaseMetrics.granted.inc();
       return {
         response: {
           header: { revision: mvcc.currentRevision() },
@@ -146,8 +156,9 @@ export class Applier {
     try {
       this.deps.lessor.revoke(id, leaseWriter(tx), (key) => w.deleteRange(key));
     } finally {
-      w.end();
+      countKeys(w.end().events);
     }
+    leaseMetrics.revoked.inc();
   }
 
   private inWriteTxn<T>(tx: WriteTx, fn: (w: ReturnType<MvccStore["write"]>) => T): T {
@@ -159,7 +170,7 @@ export class Applier {
       w.end(); // a failed request changed nothing: it ends without a revision
       throw e;
     }
-    w.end();
+    countKeys(w.end().events);
     return response;
   }
 

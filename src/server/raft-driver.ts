@@ -8,6 +8,7 @@
 // falls out of the loop's shape rather than from timers.
 
 import assert from "node:assert/strict";
+import { diskMetrics } from "../metrics/index.js";
 import type {
   AnyConfChange,
   Entry,
@@ -128,7 +129,11 @@ export class RaftDriver {
     }
     if (rd.hardState !== null || rd.entries.length > 0) {
       this.wal.save(rd.hardState === null ? undefined : toWalHardState(rd.hardState), rd.entries);
-      if (rd.mustSync) await this.wal.sync();
+      if (rd.mustSync) {
+        const started = performance.now();
+        await this.wal.sync();
+        diskMetrics.walFsyncSeconds.observe((performance.now() - started) / 1000);
+      }
     }
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (rd.hardState !== null) this.storage.setHardState(rd.hardState);

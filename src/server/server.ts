@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { ErrLeaseNotFound, Lessor } from "../lease/index.js";
 import { logCapabilities, logPublished } from "../log/index.js";
+import { leaseMetrics, mvccMetrics, serverMetrics, setClusterVersion } from "../metrics/index.js";
 import { type KeyValue, MvccStore, type WatchConsumer, type WatchStream } from "../mvcc/index.js";
 import { etcdserverpb, idToLong, leasepb, toId, toNumber, toSignedId } from "../proto/index.js";
 import {
@@ -136,8 +137,10 @@ export class EtcdServer {
         detach: (lease, key) => this.lessor.detach(lease, key),
       },
     });
+    this.reportMetrics(opts);
     this.membership = new Membership(this.clusterId, this.memberId);
     this.backend.read((tx) => this.membership.load(tx));
+    if (this.membership.clusterVersion) setClusterVersion(majorMinor(this.membership.clusterVersion));
     this.applied = Math.max(this.readAppliedIndex(), booted.snapshotIndex);
     this.quota = new Quota(opts.quotaBackendBytes === 0 ? DEFAULT_QUOTA_BYTES : opts.quotaBackendBytes, () =>
       this.backend.sizeBytes(),
@@ -148,7 +151,10 @@ export class EtcdServer {
       alarms: this.alarms,
       membership: this.membership,
       logger: this.logger,
-      onClusterVersion: (version) => logCapabilities(this.logger, majorMinor(version)),
+      onClusterVersion: (version) => {
+        setClusterVersion(majorMinor(version));
+        logCapabilities(this.logger, majorMinor(version));
+      },
     });
     this.driver = new RaftDriver(
       booted.node,
@@ -257,6 +263,18 @@ export class EtcdServer {
     };
   }
 
+  /** Gauges read at scrape time, and the key count as it stands at boot. */
+  private reportMetrics(opts: ServerOptions): void {
+    mvccMetrics.currentRevision.report(() => this.mvcc.currentRevision());
+    mvccMetrics.compactRevision.report(() => Math.max(0, this.mvcc.compactRevision()));
+    mvccMetrics.dbTotalSizeInBytes.report(() => this.backend.sizeBytes());
+    mvccMetrics.dbTotalSizeInUseInBytes.report(() => this.backend.sizeInUseBytes());
+    mvccMetrics.keys.set(this.mvcc.range(Buffer.from([0]), Buffer.from([0]), { countOnly: true }).count);
+    serverMetrics.quotaBackendBytes.set(
+      opts.quotaBackendBytes === 0 ? DEFAULT_QUOTA_BYTES : opts.quotaBackendBytes,
+    );
+  }
+
   private run(): void {
     this.driver.start();
     // A lone voter need not wait out an election timeout (etcd fast-forwards its ticks),
@@ -305,6 +323,7 @@ export class EtcdServer {
     try {
       this.driver.propose(data);
     } catch (e) {
+      serverMetrics.proposalsFailed.inc();
       this.deadlines.delete(id);
       this.waiters.reject(id, e instanceof Error ? e : new Error(String(e)));
     }
@@ -374,6 +393,9 @@ export class EtcdServer {
       tx.put(META_BUCKET, CONSISTENT_INDEX_KEY, consistentIndexBytes(last.index));
     });
     this.applied = last.index;
+    serverMetrics.proposalsApplied.set(this.applied);
+    serverMetrics.proposalsCommitted.set(this.node.basicStatus().hardState.commit);
+    serverMetrics.proposalsPending.set(this.waiters.size);
   }
 
   /**
@@ -434,6 +456,9 @@ export class EtcdServer {
 
   private onSoftState(s: SoftState): void {
     const wasLeader = this.isLeader;
+    if (s.lead !== this.leader && s.lead !== 0n) serverMetrics.leaderChanges.inc();
+    serverMetrics.hasLeader.set(s.lead === 0n ? 0 : 1);
+    serverMetrics.isLeader.set(s.raftState === StateType.StateLeader ? 1 : 0);
     if (s.lead !== this.leader) {
       this.logger.info(s.lead === 0n ? "raft.node lost leader" : "raft.node elected leader", {
         "local-member-id": formatId(this.memberId),
@@ -612,7 +637,9 @@ export class EtcdServer {
   async leaseRenew(id: bigint): Promise<number> {
     await this.linearizable(); // etcd renews only on an up-to-date leader
     try {
-      return this.lessor.renew(id);
+      const ttl = this.lessor.renew(id);
+      leaseMetrics.renewed.inc();
+      return ttl;
     } catch (e) {
       if (e instanceof ErrLeaseNotFound) return 0;
       throw e;

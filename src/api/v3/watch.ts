@@ -6,6 +6,7 @@
 // which kube-apiserver relies on); large responses are split for watchers that accept
 // fragments. A client that half-closes keeps receiving until it cancels, as in etcd.
 
+import { mvccMetrics } from "../../metrics/index.js";
 import {
   ErrEmptyWatcherRange,
   ErrWatcherDuplicateID,
@@ -59,6 +60,7 @@ class WatchSession {
   ) {
     this.stream = server.watchStream((r) => this.onStoreResponse(r));
     this.ticker = setInterval(() => this.progressTick(), options.progressNotifyIntervalMs);
+    mvccMetrics.watchStreams.inc();
   }
 
   handle(req: WatchRequest): void {
@@ -69,6 +71,8 @@ class WatchSession {
 
   close(): void {
     clearInterval(this.ticker);
+    mvccMetrics.watchers.dec(this.stream.size);
+    mvccMetrics.watchStreams.dec();
     this.stream.close();
   }
 
@@ -96,6 +100,7 @@ class WatchSession {
       error = e;
     }
     if (error === undefined) {
+      mvccMetrics.watchers.inc();
       if (c.progressNotify) this.progressNotify.add(id);
       if (c.fragment) this.fragment.add(id);
     }
@@ -125,6 +130,7 @@ class WatchSession {
   }
 
   private forget(id: number): void {
+    mvccMetrics.watchers.dec();
     this.announced.delete(id);
     this.held.delete(id);
     this.progressNotify.delete(id);
@@ -157,7 +163,11 @@ class WatchSession {
 
   private sendEvents(r: WatchResponse): boolean {
     const id = toNumber(r.watchId);
-    if ((r.events?.length ?? 0) > 0) this.active.add(id);
+    const events = r.events?.length ?? 0;
+    if (events > 0) {
+      this.active.add(id);
+      mvccMetrics.events.inc(events);
+    }
     if (!this.fragment.has(id)) return this.send(r);
     let ok = true;
     for (const part of fragments(r, this.options.maxRequestBytes)) ok = this.send(part) && ok;

@@ -4,6 +4,7 @@
 // header fields the API layer fills in.
 
 import { ErrLeaseNotFound } from "../../lease/index.js";
+import { mvccMetrics } from "../../metrics/index.js";
 import {
   ErrCompacted,
   ErrFutureRev,
@@ -62,6 +63,7 @@ export function toWireKv(kv: KeyValue): mvccpb.IKeyValue {
 }
 
 export function range(reader: KvReader, r: RangeRequest): RangeResponse {
+  mvccMetrics.range.inc();
   let limit = needsFullRange(r) ? 0 : toNumber(r.limit);
   if (limit > 0) limit += 1; // one more than asked tells whether there is more
   const result = reader.range(asBuffer(r.key), asBuffer(r.rangeEnd), {
@@ -80,6 +82,7 @@ export function range(reader: KvReader, r: RangeRequest): RangeResponse {
 }
 
 export function put(w: MvccWriteTxn, p: PutRequest, leases: LeaseLookup, inTxn = false): PutResponse {
+  mvccMetrics.put.inc();
   const key = asBuffer(p.key);
   let value = asBuffer(p.value);
   let lease = toSignedId(p.lease);
@@ -96,6 +99,7 @@ export function put(w: MvccWriteTxn, p: PutRequest, leases: LeaseLookup, inTxn =
 }
 
 export function deleteRange(w: MvccWriteTxn, d: DeleteRangeRequest): DeleteRangeResponse {
+  mvccMetrics.delete.inc();
   const deleted = w.deleteRange(asBuffer(d.key), asBuffer(d.rangeEnd));
   const response: DeleteRangeResponse = { header: { revision: w.revision }, deleted: deleted.length };
   if (d.prevKv) response.prevKvs = deleted.map(toWireKv);
@@ -178,6 +182,7 @@ export interface TxnContext {
 export function writeTxn(w: MvccWriteTxn, t: TxnRequest, ctx: TxnContext): TxnResponse {
   const path = txnPath(w, t);
   checkPath(w, t, path, 0, ctx.leases, w.revision, ctx.compactRevision);
+  countTxn(t, path);
   const { response } = runPath(w, t, path, 0, (op) => {
     if (op.requestPut) return { responsePut: put(w, op.requestPut, ctx.leases, true) };
     if (op.requestDeleteRange) return { responseDeleteRange: deleteRange(w, op.requestDeleteRange) };
@@ -201,6 +206,16 @@ export function readTxn(
   }));
   response.header = { revision: currentRevision };
   return response;
+}
+
+/** etcd counts a txn once it runs more than one operation. */
+function countTxn(t: TxnRequest, path: boolean[]): void {
+  let ops = 0;
+  runPath({ range: () => ({ kvs: [], count: 0, revision: 0 }) }, t, path, 0, () => {
+    ops++;
+    return {};
+  });
+  if (ops > 1) mvccMetrics.txn.inc();
 }
 
 function runPath(
