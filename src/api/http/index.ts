@@ -1,8 +1,20 @@
 // One client port for everything: gRPC, the JSON gateway, /health, /metrics, /version (and
 // later v2), over HTTP/1.1 and HTTP/2, cleartext or TLS, TCP or unix socket.
 //
-//   const router = new HttpRouter().handle("/health", healthHandler);
-//   const listener = await listen("http://127.0.0.1:2379", { grpc, http: router.serve });
+//   const gateway = new JsonGateway({ grpc, maxConcurrentStreams });
+//   const router = new HttpRouter()
+//     .handle("/health", healthHandler)
+//     .handle("/v3/", gateway.serve)
+//     .handle("/v3beta/", gateway.serve);
+//   const listener = await listen("http://127.0.0.1:2379", { grpc, http: router.serve, maxConcurrentStreams });
+export {
+  errorBody,
+  type GatewayOptions,
+  httpStatusFromCode,
+  JsonGateway,
+  streamErrorChunk,
+} from "./gateway.js";
+export { gatewayRoutes } from "./gateway-routes.js";
 export {
   type ClientListener,
   type ListenerOptions,
