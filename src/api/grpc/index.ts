@@ -49,3 +49,4 @@ export {
   serviceMethods,
 } from "./services.js";
 export { encodeGrpcMessage, GrpcError, type OutgoingMetadata, Status, statusName } from "./status.js";
+export { parseGrpcTimeout } from "./timeout.js";

@@ -15,10 +15,10 @@ import {
   type HeaderValues,
   type LocalCall,
   Metadata,
+  parseGrpcTimeout,
   type ReceivedMetadata,
   Status,
 } from "../grpc/index.js";
-import { parseGrpcTimeout } from "../grpc/timeout.js";
 import { gatewayRoutes } from "./gateway-routes.js";
 import { GoJsonError, goQuote, type JsonNode, readStreamValue } from "./gojson.js";
 import { jsonToMessage, messageToJson, methodTypes } from "./jsonpb.js";

@@ -181,7 +181,13 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
           check.unref();
         });
       }
+      const sessionsClosed = [...sessions].map(
+        (session) => new Promise((resolve) => session.once("close", resolve)),
+      );
+      for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
+      // Once every session has closed, every call on it has been cancelled.
+      await Promise.all(sessionsClosed);
       await closed;
       if (isUnix) {
         try {
