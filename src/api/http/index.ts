@@ -7,13 +7,14 @@
 //     .handle("/v3/", gateway.serve)
 //     .handle("/v3beta/", gateway.serve);
 //   const listener = await listen("http://127.0.0.1:2379", { grpc, http: router.serve, maxConcurrentStreams });
-export {
-  errorBody,
-  type GatewayOptions,
-  httpStatusFromCode,
-  JsonGateway,
-  streamErrorChunk,
-} from "./gateway.js";
+//   ...
+//   await listener.close(graceMs);
+//
+// TLS is configuration: an https:// or unixs:// URL plus `tls` (node:tls server options such
+// as key, cert, ca, requestCert); ALPN then picks HTTP/2 or HTTP/1.1 per connection and
+// handlers see the client's certificate through ctx.peerCertificate(). Router guards run
+// before routing (CORS headers, host allow-lists, OPTIONS) and may answer a request themselves.
+export { type GatewayOptions, JsonGateway } from "./gateway.js";
 export { gatewayRoutes } from "./gateway-routes.js";
 export {
   type ClientListener,
