@@ -200,11 +200,23 @@ describe("http listener close", () => {
     const slow = defineMethod("/test.Close/Slow", "unary", pb.PutRequest, pb.PutResponse);
     const hang = defineMethod("/test.Close/Hang", "bidi", pb.PutRequest, pb.PutResponse);
     let hangAborted = false;
+    let slowStarted!: () => void;
+    let hangStarted!: () => void;
+    const started = Promise.all([
+      new Promise<void>((resolve) => {
+        slowStarted = resolve;
+      }),
+      new Promise<void>((resolve) => {
+        hangStarted = resolve;
+      }),
+    ]);
     grpc.register(slow, async () => {
+      slowStarted();
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { header: { revision: 1 } };
     });
     grpc.register(hang, async (_call, ctx) => {
+      hangStarted();
       await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
       hangAborted = true;
     });
@@ -218,7 +230,7 @@ describe("http listener close", () => {
       );
       stream.on("error", () => {});
       const inFlight = unary(c, slow.path, pb.PutRequest, pb.PutResponse, {});
-      await new Promise((resolve) => setTimeout(resolve, 20)); // both calls have reached the server
+      await started;
       await listener.close(300);
       assert.equal(Number((await inFlight).response.header?.revision), 1);
       assert.equal(hangAborted, true);
