@@ -221,7 +221,7 @@ export abstract class ServerCall implements CallContext, BidiCall<unknown, unkno
   }
 
   drained(): Promise<void> {
-    if (this.#ended) return Promise.resolve();
+    if (this.#ended || !this.needsDrain()) return Promise.resolve();
     return new Promise((resolve) => {
       if (this.#drainWaiters === undefined) {
         this.#drainWaiters = [resolve];
@@ -359,6 +359,8 @@ export abstract class ServerCall implements CallContext, BidiCall<unknown, unkno
   protected abstract writeHeaders(metadata: OutgoingMetadata | undefined): void;
   /** Writes one framed message; false when the transport's buffer is full. */
   protected abstract writeMessage(framed: Buffer): boolean;
+  /** True while the transport's buffer is full (a write returned false and no drain since). */
+  protected abstract needsDrain(): boolean;
   /** Calls `onDrain` once the transport's buffer has room. */
   protected abstract waitForDrain(onDrain: () => void): void;
   /** Writes the status and ends the response (trailers-only when no headers were sent). */

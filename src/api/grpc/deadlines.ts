@@ -55,15 +55,18 @@ export class DeadlineQueue {
     this.#timer = undefined;
     this.#armedKey = Number.POSITIVE_INFINITY;
     const nowKey = Math.floor(Date.now() / this.#resolutionMs);
-    const due: Expiring[] = [];
+    const dueKeys: number[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const [key, bucket] of this.#buckets) {
-      if (key <= nowKey) {
-        for (const item of bucket) due.push(item);
-        this.#buckets.delete(key);
-      } else if (key < next) {
-        next = key;
-      }
+    for (const key of this.#buckets.keys()) {
+      if (key <= nowKey) dueKeys.push(key);
+      else if (key < next) next = key;
+    }
+    // A late timer may find several buckets due: expire them in deadline order.
+    dueKeys.sort((a, b) => a - b);
+    const due: Expiring[] = [];
+    for (const key of dueKeys) {
+      for (const item of this.#buckets.get(key)!) due.push(item);
+      this.#buckets.delete(key);
     }
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
     for (const item of due) item.expire();

@@ -16,7 +16,8 @@ export interface FrameSink {
  */
 export class FrameDecoder {
   readonly #maxLength: number;
-  readonly #header = Buffer.alloc(frameHeaderBytes);
+  // Only needed when a frame header is split across chunks (rare): allocated then.
+  #header: Buffer | undefined;
   #headerFilled = 0;
   #body: Buffer | undefined;
   #bodyFilled = 0;
@@ -62,14 +63,16 @@ export class FrameDecoder {
         length = chunk.readUInt32BE(pos + 1);
         pos += frameHeaderBytes;
       } else {
+        if (this.#header === undefined) this.#header = Buffer.allocUnsafe(frameHeaderBytes);
+        const header = this.#header;
         const take = Math.min(frameHeaderBytes - this.#headerFilled, end - pos);
-        chunk.copy(this.#header, this.#headerFilled, pos, pos + take);
+        chunk.copy(header, this.#headerFilled, pos, pos + take);
         this.#headerFilled += take;
         pos += take;
         if (this.#headerFilled < frameHeaderBytes) return;
         this.#headerFilled = 0;
-        this.#compressed = this.#header[0] !== 0;
-        length = this.#header.readUInt32BE(1);
+        this.#compressed = header[0] !== 0;
+        length = header.readUInt32BE(1);
       }
       if (length > this.#maxLength) {
         this.stop();

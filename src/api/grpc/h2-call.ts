@@ -191,6 +191,10 @@ export class H2Call extends ServerCall implements FrameSink {
     return stream.write(framed);
   }
 
+  protected needsDrain(): boolean {
+    return this.#stream.writableNeedDrain;
+  }
+
   protected waitForDrain(onDrain: () => void): void {
     this.#stream.once("drain", onDrain);
   }

@@ -12,6 +12,8 @@
 // when the handler returns (resolves), with GrpcError's code and message when it throws one,
 // UNKNOWN with the message for any other Error. An AssertionError also crashes the process.
 // ctx.signal aborts on client cancellation, connection loss, deadline or an early end.
+// ctx.metadata holds the request metadata, ctx.setHeader()/setTrailer() add response
+// metadata; limits (message sizes, keepalive) are GrpcServerOptions, settable from etcd's flags.
 //
 // The HTTP/2 side (listener, routing by content-type) lives in src/api/http, which hands
 // streams to GrpcServer.handleStream() and connections to handleSession(); the JSON gateway
@@ -41,11 +43,6 @@ export {
 } from "./method.js";
 export { enableHandlingTimeHistogram } from "./metrics.js";
 export { GrpcServer, type GrpcServerOptions, isGrpcRequest } from "./server.js";
-export {
-  allServices,
-  describeService,
-  type ServiceMethods,
-  type ServiceName,
-  serviceMethods,
-} from "./services.js";
+export { allServices, type ServiceMethods, type ServiceName, serviceMethods } from "./services.js";
 export { encodeGrpcMessage, GrpcError, type OutgoingMetadata, Status, statusName } from "./status.js";
+export { parseGrpcTimeout } from "./timeout.js";

@@ -118,9 +118,12 @@ export class LocalServerCall extends ServerCall implements LocalCall {
     return !this.#paused;
   }
 
+  protected needsDrain(): boolean {
+    return this.#paused;
+  }
+
   protected waitForDrain(onDrain: () => void): void {
-    if (!this.#paused) queueMicrotask(onDrain);
-    else this.#onDrain = onDrain;
+    this.#onDrain = onDrain;
   }
 
   protected writeStatus(code: Status, message: string, trailers: OutgoingMetadata | undefined): void {

@@ -56,6 +56,11 @@ export class GrpcServer {
     this.#keepalive = { ...defaultKeepalive, ...options.keepalive };
   }
 
+  /** The message size limits calls are held to. */
+  get limits(): CallLimits {
+    return this.#limits;
+  }
+
   /** Serves `method` with `handler` (whose shape follows the method's streaming kind). */
   register<M extends AnyMethod>(method: M, handler: HandlerFor<M>): void {
     assert(!this.#byPath.has(method.path), `${method.path} registered twice`);

@@ -95,16 +95,21 @@ describe("grpc streaming", () => {
     });
   }
 
-  test("grpc streaming - server streaming with backpressure delivers every message in order", async () => {
+  /** A Snapshot call whose handler behaves as `mode` says. */
+  function snapshot(mode: string): grpcJs.ClientReadableStream<pb.SnapshotResponse> {
     const md = new grpcJs.Metadata();
-    md.set("mode", "200");
-    const stream = c.makeServerStreamRequest(
+    md.set("mode", mode);
+    return c.makeServerStreamRequest(
       maintenance.Snapshot.path,
       snapshotCodec.serialize,
       snapshotResponse.deserialize,
       {},
       md,
     );
+  }
+
+  test("grpc streaming - server streaming with backpressure delivers every message in order", async () => {
+    const stream = snapshot("200");
     const { messages, error } = await readAll(stream);
     assert.equal(error, undefined);
     assert.equal(messages.length, 200);
@@ -116,15 +121,7 @@ describe("grpc streaming", () => {
   });
 
   test("grpc streaming - an error after some messages arrives as the status", async () => {
-    const md = new grpcJs.Metadata();
-    md.set("mode", "fail-after-two");
-    const stream = c.makeServerStreamRequest(
-      maintenance.Snapshot.path,
-      snapshotCodec.serialize,
-      snapshotResponse.deserialize,
-      {},
-      md,
-    );
+    const stream = snapshot("fail-after-two");
     const { messages, error } = await readAll(stream);
     assert.deepEqual(
       messages.map((m) => Buffer.from(m.blob).toString()),
@@ -203,15 +200,7 @@ describe("grpc streaming", () => {
     const seen = new Promise<void>((resolve) => {
       abortSeen = resolve;
     });
-    const md = new grpcJs.Metadata();
-    md.set("mode", "hang");
-    const stream = c.makeServerStreamRequest(
-      maintenance.Snapshot.path,
-      snapshotCodec.serialize,
-      snapshotResponse.deserialize,
-      {},
-      md,
-    );
+    const stream = snapshot("hang");
     stream.on("error", () => {});
     await new Promise((resolve) => stream.once("data", resolve));
     stream.cancel();
@@ -220,17 +209,7 @@ describe("grpc streaming", () => {
     assert.ok(reason instanceof GrpcError);
     assert.equal(reason.code, Status.CANCELLED);
     // The connection and the server are unharmed.
-    const other = c.makeServerStreamRequest(
-      maintenance.Snapshot.path,
-      snapshotCodec.serialize,
-      snapshotResponse.deserialize,
-      {},
-      (() => {
-        const m = new grpcJs.Metadata();
-        m.set("mode", "3");
-        return m;
-      })(),
-    );
+    const other = snapshot("3");
     assert.equal((await readAll(other)).messages.length, 3);
   });
 

@@ -109,6 +109,38 @@ describe("grpc unary", () => {
     });
   });
 
+  test("grpc unary - registerService serves the given handlers; the rest are unknown methods", async () => {
+    const other = await startTestServer((grpc) => {
+      grpc.registerService("etcdserverpb.Lease", {
+        LeaseGrant: (req) => ({ ID: req.ID, TTL: req.TTL }),
+      });
+    });
+    const oc = client(other.target);
+    try {
+      const { response } = await unary(
+        oc,
+        "/etcdserverpb.Lease/LeaseGrant",
+        pb.LeaseGrantRequest,
+        pb.LeaseGrantResponse,
+        {
+          ID: 5,
+          TTL: 10,
+        },
+      );
+      assert.deepEqual([Number(response.ID), Number(response.TTL)], [5, 10]);
+      await assert.rejects(
+        unary(oc, "/etcdserverpb.Lease/LeaseRevoke", pb.LeaseRevokeRequest, pb.LeaseRevokeResponse, {}),
+        {
+          code: Status.UNIMPLEMENTED,
+          details: "unknown method LeaseRevoke for service etcdserverpb.Lease",
+        },
+      );
+    } finally {
+      oc.close();
+      await other.close();
+    }
+  });
+
   test("grpc unary - many concurrent calls on one connection", async () => {
     const calls = Array.from({ length: 500 }, (_, i) =>
       unary(c, kv.Put.path, pb.PutRequest, pb.PutResponse, { lease: i }).then((r) =>

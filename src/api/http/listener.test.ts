@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { etcdserverpb as pb } from "../../proto/index.js";
-import { GrpcServer, serviceMethods } from "../grpc/index.js";
+import { defineMethod, GrpcServer, serviceMethods } from "../grpc/index.js";
 import { client, unary } from "../grpc/testing.js";
 import { HttpRouter, listen, parseClientUrl, sendText } from "./index.js";
 
@@ -191,6 +191,52 @@ describe("http listener on a unix socket", () => {
       await listener.close();
     }
     assert.equal(existsSync(path), false);
+  });
+});
+
+describe("http listener close", () => {
+  test("http listener - close lets calls in flight finish within the grace period, then cuts the rest", async () => {
+    const grpc = new GrpcServer();
+    const slow = defineMethod("/test.Close/Slow", "unary", pb.PutRequest, pb.PutResponse);
+    const hang = defineMethod("/test.Close/Hang", "bidi", pb.PutRequest, pb.PutResponse);
+    let hangAborted = false;
+    let slowStarted!: () => void;
+    let hangStarted!: () => void;
+    const started = Promise.all([
+      new Promise<void>((resolve) => {
+        slowStarted = resolve;
+      }),
+      new Promise<void>((resolve) => {
+        hangStarted = resolve;
+      }),
+    ]);
+    grpc.register(slow, async () => {
+      slowStarted();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { header: { revision: 1 } };
+    });
+    grpc.register(hang, async (_call, ctx) => {
+      hangStarted();
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+      hangAborted = true;
+    });
+    const listener = await listen("http://127.0.0.1:0", { grpc, http: new HttpRouter().serve });
+    const c = client(listener.url.replace("http://", ""));
+    try {
+      const stream = c.makeBidiStreamRequest(
+        hang.path,
+        (v: pb.IPutRequest) => Buffer.from(pb.PutRequest.encode(v).finish()),
+        (b: Buffer) => pb.PutResponse.decode(b),
+      );
+      stream.on("error", () => {});
+      const inFlight = unary(c, slow.path, pb.PutRequest, pb.PutResponse, {});
+      await started;
+      await listener.close(300);
+      assert.equal(Number((await inFlight).response.header?.revision), 1);
+      assert.equal(hangAborted, true);
+    } finally {
+      c.close();
+    }
   });
 });
 

@@ -70,6 +70,8 @@ export function parseClientUrl(url: string): ParsedUrl {
 }
 
 const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+const streamWindowBytes = 1 << 20;
+const connectionWindowBytes = 16 << 20;
 
 /** Starts listening on a client URL. */
 export async function listen(url: string, options: ListenerOptions): Promise<ClientListener> {
@@ -79,7 +81,12 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
 
   const h1 = http.createServer({ requestTimeout: 0 }, options.http);
   const h2 = http2.createServer({
-    settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 2 ** 32 - 1 },
+    // Flow-control windows sized for etcd's large messages (requests up to 1.5 MiB, big
+    // range answers) rather than HTTP/2's 64 KiB default: 1 MiB per stream, 16 MiB per connection.
+    settings: {
+      maxConcurrentStreams: options.maxConcurrentStreams ?? 2 ** 32 - 1,
+      initialWindowSize: streamWindowBytes,
+    },
     // Sessions carry many streams with large messages; node's 10 MB default would reset them.
     maxSessionMemory: 1024,
   });
@@ -88,6 +95,7 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
     sessions.add(session);
+    session.once("connect", () => session.setLocalWindowSize(connectionWindowBytes));
     session.once("close", () => sessions.delete(session));
     session.on("error", ignore);
     grpc?.handleSession(session);
@@ -112,13 +120,17 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
 
   let server: net.Server;
   if (secure) {
-    server = tls.createServer({ ...options.tls, ALPNProtocols: ["h2", "http/1.1"] }, (socket) => {
-      (socket.alpnProtocol === "h2" ? h2 : h1).emit("connection", socket);
-    });
+    server = tls.createServer(
+      { noDelay: true, ...options.tls, ALPNProtocols: ["h2", "http/1.1"] },
+      (socket) => {
+        (socket.alpnProtocol === "h2" ? h2 : h1).emit("connection", socket);
+      },
+    );
     server.on("connection", track);
     server.on("tlsClientError", ignore);
   } else {
-    server = net.createServer((socket) => {
+    // Small request/response messages must not wait for Nagle's algorithm.
+    server = net.createServer({ noDelay: true }, (socket) => {
       track(socket);
       sniff(socket, h1, h2);
     });
@@ -169,7 +181,13 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
           check.unref();
         });
       }
+      const sessionsClosed = [...sessions].map(
+        (session) => new Promise((resolve) => session.once("close", resolve)),
+      );
+      for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
+      // Once every session has closed, every call on it has been cancelled.
+      await Promise.all(sessionsClosed);
       await closed;
       if (isUnix) {
         try {

@@ -70,17 +70,17 @@ export class HttpRouter {
       exact(req, res);
       return;
     }
-    for (const [pattern, handler] of this.#subtrees) {
-      if (path.startsWith(pattern)) {
-        handler(req, res);
-        return;
-      }
-    }
     if (this.#subtrees.some(([pattern]) => pattern === `${path}/`)) {
       const url = req.url ?? path;
       (res as ServerResponse).writeHead(301, { location: `${path}/${url.slice(path.length)}` });
       (res as ServerResponse).end();
       return;
+    }
+    for (const [pattern, handler] of this.#subtrees) {
+      if (path.startsWith(pattern)) {
+        handler(req, res);
+        return;
+      }
     }
     sendText(res, 404, "404 page not found\n");
   };
