@@ -5,7 +5,7 @@ import { rm } from "node:fs/promises";
 import net from "node:net";
 import { registerEtcdHttp, registerMetricsOnly } from "../api/etcdhttp/index.js";
 import { GrpcServer } from "../api/grpc/index.js";
-import { type ClientListener, HttpRouter, listen, parseClientUrl } from "../api/http/index.js";
+import { type ClientListener, HttpRouter, JsonGateway, listen, parseClientUrl } from "../api/http/index.js";
 import { registerV3Services } from "../api/v3/index.js";
 import { logReadyToServe, logServingClients } from "../log/index.js";
 import { setServerId, setServerVersion } from "../metrics/index.js";
@@ -77,6 +77,9 @@ export async function startMember(opts: MemberOptions): Promise<RunningMember> {
     });
     const router = new HttpRouter();
     registerEtcdHttp(router, server);
+    const gateway = new JsonGateway({ grpc, maxConcurrentStreams: opts.maxConcurrentStreams });
+    router.handle("/v3/", gateway.serve);
+    router.handle("/v3beta/", gateway.serve);
     for (const url of opts.listenPeerUrls) closers.push(await bindPeer(url));
     const listeners: ClientListener[] = [];
     for (const url of opts.listenClientUrls) {
