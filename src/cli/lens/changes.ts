@@ -45,8 +45,8 @@ async function changesCommand(ctx: RunContext): Promise<void> {
       replay: !bool(ctx, "net"),
     };
     for await (const c of changes(reader, request)) {
-      if (form === "simple") ctx.io.out(changeSimple(c));
-      else ctx.io.out(renderChange(c, form === "json" ? "jsonl" : form));
+      const text = form === "simple" ? changeSimple(c) : renderChange(c, form === "json" ? "jsonl" : form);
+      ctx.io.out(text.endsWith("\n") ? text : `${text}\n`);
     }
   });
 }

@@ -1,7 +1,7 @@
 // What every lens command shares: the k8s group's flags (encryption keys, the apiserver's
 // --etcd-prefix), the output form chosen with -w, a connected KvReader, and lens errors
 // turned into etcdctl-style "Error: ..." lines with etcdctl's exit codes.
-import type { Client } from "../../client/index.js";
+import { Client } from "../../client/index.js";
 import type { Decryptor, KvReader, LensOptions } from "../../k8s/index.js";
 import {
   COMPACTED_MESSAGE,
@@ -16,7 +16,7 @@ import {
 } from "../../k8s/index.js";
 import type { RunContext } from "../command.js";
 import type { FlagSpec } from "../flags.js";
-import { bool, clientSettings, commandTimeout, connect, str } from "../global.js";
+import { bool, type ClientSettings, clientConfig, clientSettings, commandTimeout, str } from "../global.js";
 import { Exit, ExitCode, processIo } from "../io.js";
 import { exitWithError } from "../printers/index.js";
 import { clientKvReader } from "./kv-reader.js";
@@ -97,7 +97,7 @@ export async function withSession(
 ): Promise<void> {
   const settings = await clientSettings(ctx, [], { acceptFormats: forms });
   const form = lensForm(ctx, forms);
-  const client = await connect(settings, ctx.io);
+  const client = await connectQuietly(settings, ctx);
   const reader = clientKvReader(client, {
     timeoutMs: commandTimeout(ctx).timeoutMs,
   });
@@ -107,6 +107,24 @@ export async function withSession(
     failLens(ctx, err);
   } finally {
     client.close();
+  }
+}
+
+/**
+ * etcdctl's connect (exit 2 when the dial fails), but without clientv3's retry warning
+ * for reads below the compaction point: the lens probes for the oldest readable revision
+ * on purpose, and says what it found.
+ */
+async function connectQuietly(settings: ClientSettings, ctx: RunContext): Promise<Client> {
+  const config = clientConfig(settings, ctx.io);
+  const warn = config.onRetryFailure;
+  config.onRetryFailure = (f) => {
+    if (!f.error.includes("has been compacted")) warn?.(f);
+  };
+  try {
+    return await Client.connect(config);
+  } catch (err) {
+    return exitWithError(ctx.io, ExitCode.BadConnection, err);
   }
 }
 

@@ -12,6 +12,7 @@ import { PUT_SPEC } from "./put.js";
 
 export { DECODE_FORMATS, DECODE_GET_FLAGS, decodeForm, printDecoded } from "./decode-get.js";
 export { type ClientReaderOptions, clientKvReader, type LensClient, type WatchStream } from "./kv-reader.js";
+export { ObjectFileError, parseObjectFile, readYamlObjects } from "./object-file.js";
 
 export function k8sCommands(): CommandSpec[] {
   return [

@@ -13,6 +13,15 @@ const NOT_GO_YAML = new Set(["timestamp", "intTime", "floatTime", "tag:yaml.org,
 
 /** The one object in `text`; ObjectFileError saying what is wrong otherwise. */
 export function parseObjectFile(text: string): JsonObject {
+  const objects = readYamlObjects(text);
+  if (objects.length !== 1) {
+    throw new ObjectFileError(`expected one object, found ${objects.length} YAML documents`);
+  }
+  return objects[0]!;
+}
+
+/** Every object of a YAML stream (empty documents skipped), read as kubectl reads them. */
+export function readYamlObjects(text: string): JsonObject[] {
   const docs = parseAllDocuments(text, {
     version: "1.1",
     intAsBigInt: true,
@@ -22,17 +31,16 @@ export function parseObjectFile(text: string): JsonObject {
       ),
   });
   if (!Array.isArray(docs)) throw new ObjectFileError("not YAML");
-  const real = docs.filter((d) => d.contents !== null);
-  if (real.length !== 1) {
-    throw new ObjectFileError(`expected one object, found ${real.length} YAML documents`);
-  }
-  const doc = real[0]!;
-  if (doc.errors.length > 0) throw new ObjectFileError(doc.errors[0]!.message);
-  const value = toJson(doc.toJS({ maxAliasCount: 100 }), "");
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ObjectFileError("expected an object (a YAML mapping) with apiVersion, kind and metadata");
-  }
-  return value;
+  return docs
+    .filter((d) => d.contents !== null)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new ObjectFileError(doc.errors[0]!.message);
+      const value = toJson(doc.toJS({ maxAliasCount: 100 }), "");
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new ObjectFileError("expected an object (a YAML mapping) with apiVersion, kind and metadata");
+      }
+      return value;
+    });
 }
 
 function toJson(value: unknown, path: string): JsonValue {
