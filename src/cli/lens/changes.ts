@@ -14,7 +14,7 @@ async function changesCommand(ctx: RunContext): Promise<void> {
     exitWithError(
       ctx.io,
       ExitCode.BadArgs,
-      "k8s changes needs --since REVISION (the current revision is in 'tetcdctl endpoint status -w table')",
+      "k8s changes needs --since REVISION (the current one is \"Revision\" in 'tetcdctl endpoint status -w fields')",
     );
   }
   const since = num(ctx, "since");
@@ -44,7 +44,11 @@ async function changesCommand(ctx: RunContext): Promise<void> {
       follow: bool(ctx, "watch"),
       replay: !bool(ctx, "net"),
     };
+    let shown = 0;
     for await (const c of changes(reader, request)) {
+      if (c.type !== "synced") shown++;
+      else if (shown === 0 && (form === "simple" || form === "table"))
+        ctx.io.out(`no changes after revision ${since}\n`);
       const text = form === "simple" ? changeSimple(c) : renderChange(c, form === "json" ? "jsonl" : form);
       ctx.io.out(text.endsWith("\n") ? text : `${text}\n`);
     }
@@ -59,7 +63,8 @@ Every change under the registry (or under --prefix, or one RESOURCE) after a rev
 each object created, updated or deleted, in revision order, with its diff; then a line
 saying up to which revision this is complete. With --watch, changes keep coming as they
 happen until interrupted. "What did creating this Pod change?": note the revision before
-(tetcdctl endpoint status -w table), create it, then ask for the changes since.
+("Revision" in 'tetcdctl endpoint status -w fields'), create it, then ask for the
+changes since.
 
 The changes are replayed from etcd's retained events; a revision already compacted is
 refused with the oldest one still readable. --net compares the snapshots at the revision

@@ -37,8 +37,9 @@ export function historySimple(h: History): string {
 export function changeSimple(c: Change): string {
   const line = renderChange(c, "table");
   if (c.type === "synced") return line;
+  const summary = c.type === "updated" ? c.diff.summary.map((s) => `  ${s}\n`).join("") : "";
   const diff = c.diff.text ? c.diff.text : c.type === "updated" ? "  (written again without a change)\n" : "";
-  return `${line}${diff}\n`;
+  return `${line}${summary}${diff}\n`;
 }
 
 /** How a stored value was read, for a header line. */
