@@ -4,14 +4,14 @@
 // The flags are hidden so etcdctl's help text stays byte for byte.
 import type { KeyValue, RangeResponse } from "../../client/index.js";
 import type { StoredObject } from "../../k8s/index.js";
-import { decodeValue, parseKey, toJsonText } from "../../k8s/index.js";
+import { decodeValue, parseKey, renderObject, toJsonText } from "../../k8s/index.js";
 import type { RunContext } from "../command.js";
 import type { FlagSpec } from "../flags.js";
 import { bool, str } from "../global.js";
 import { ExitCode } from "../io.js";
 import { exitWithError } from "../printers/index.js";
 import { ENCRYPTION_CONFIG_FLAG, loadDecryptor } from "./common.js";
-import { jsonLine, readableKey, yamlBody, yamlDocument } from "./render.js";
+import { readableKey, yamlBody, yamlDocument } from "./render.js";
 
 export const DECODE_GET_FLAGS: FlagSpec[] = [
   {
@@ -83,9 +83,13 @@ export function printDecoded(ctx: RunContext, resp: RangeResponse, form: DecodeF
   resp.kvs.forEach((kv, i) => {
     if (form === "jsonl") {
       const line = keysOnly
-        ? { key: readableKey(kv.key), createRevision: kv.createRevision, modRevision: kv.modRevision }
-        : jsonLine(stored(kv), kv.key);
-      ctx.io.out(`${toJsonText(line)}\n`);
+        ? toJsonText({
+            key: readableKey(kv.key),
+            createRevision: kv.createRevision,
+            modRevision: kv.modRevision,
+          })
+        : renderObject(stored(kv), "jsonl");
+      ctx.io.out(`${line}\n`);
     } else if (form === "yaml") {
       ctx.io.out(keysOnly ? `- ${JSON.stringify(readableKey(kv.key))}\n` : yamlDocument(stored(kv)));
     } else {

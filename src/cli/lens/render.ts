@@ -1,7 +1,7 @@
 // Text the lens commands print beyond src/k8s's renderers: the default ("simple") forms
 // that show every diff, and the decoded forms of `get` (one stored key-value at a time).
-import type { Change, DecodedValue, History, JsonObject, JsonValue, StoredObject } from "../../k8s/index.js";
-import { formatWire, parseKey, renderChange, renderDecoded, renderHistory, toYaml } from "../../k8s/index.js";
+import type { Change, DecodedValue, History, StoredObject } from "../../k8s/index.js";
+import { formatWire, renderChange, renderDecoded, renderHistory, toYaml } from "../../k8s/index.js";
 import { goQuote } from "../go/format.js";
 
 /** A key as text when it is printable UTF-8, otherwise Go-quoted (so no byte is lost or hidden). */
@@ -65,31 +65,4 @@ export function yamlBody(d: DecodedValue): string {
 /** A stored key-value as one YAML document: a comment saying where it is, then the object. */
 export function yamlDocument(o: StoredObject): string {
   return `---\n# ${describeStored(o)}\n${yamlBody(o.decoded)}`;
-}
-
-/** A stored key-value as one JSON line (key, revisions, what it is, the object or text). */
-export function jsonLine(o: StoredObject, key: Buffer): JsonObject {
-  const d = o.decoded;
-  const line: JsonObject = {
-    key: readableKey(key),
-    createRevision: o.createRevision,
-    modRevision: o.modRevision,
-    version: o.version,
-    size: o.size,
-    format: d.format,
-  };
-  const parsed = parseKey(key);
-  if (parsed) {
-    line.resource = parsed.resource.resource;
-    if (parsed.namespace) line.namespace = parsed.namespace;
-    line.name = parsed.name;
-  }
-  if (d.apiVersion) line.apiVersion = d.apiVersion;
-  if (d.kind) line.kind = d.kind;
-  if (d.encryption) line.encryption = { ...d.encryption };
-  if (d.error) line.error = d.error;
-  if (d.object) line.object = d.object;
-  else if (d.text !== undefined) line.text = d.text;
-  else if (d.wire) line.wire = d.wire as unknown as JsonValue;
-  return line;
 }
