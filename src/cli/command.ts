@@ -272,7 +272,7 @@ export function helpCommand(root: () => Command): CommandSpec {
 }
 
 /** Levenshtein distance (cobra's ld with ignoreCase). */
-function levenshtein(s: string, t: string): number {
+export function levenshtein(s: string, t: string): number {
   const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) =>
     Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
   );

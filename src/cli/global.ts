@@ -235,8 +235,15 @@ export interface ClientSettings {
   auth: AuthCfg | undefined;
 }
 
-/** etcdctl's clientConfigFromCmd: environment, debug, endpoints, TLS, auth, and the display. */
-export async function clientSettings(ctx: RunContext, extraEnv: string[] = []): Promise<ClientSettings> {
+/**
+ * etcdctl's clientConfigFromCmd: environment, debug, endpoints, TLS, auth, and the display.
+ * `acceptFormats` are -w values a command prints itself (the Kubernetes lens's yaml, jsonl).
+ */
+export async function clientSettings(
+  ctx: RunContext,
+  extraEnv: string[] = [],
+  o: { acceptFormats?: readonly string[] } = {},
+): Promise<ClientSettings> {
   applyEnv(ctx, inheritedFlagList(ctx), extraEnv);
   if (bool(ctx, "debug")) {
     for (const f of inheritedFlagList(ctx)) ctx.io.err(`${flagToEnv(f.spec.name)}=${formatValue(f)}\n`);
@@ -250,7 +257,7 @@ export async function clientSettings(ctx: RunContext, extraEnv: string[] = []): 
     sec: secureCfg(ctx),
     auth: await authCfg(ctx),
   };
-  display(ctx);
+  if (!o.acceptFormats?.includes(str(ctx, "write-out"))) display(ctx);
   return settings;
 }
 

@@ -32,7 +32,8 @@ export function usageText(cmd: Command): string {
     ? `\t${nameFrom(cmd, cmd.root)} - ${cmd.spec.short}\n`
     : `\t${cmd.name} - ${cmd.spec.short}\n`;
   s += "\nUSAGE:\n";
-  s += `\t${cmd.useLine}\n`;
+  // tetcdctl's own commands (hidden from etcdctl's help) say whose they are.
+  s += `\t${extension(cmd) ? cmd.useLine.replace(/^etcdctl /, "tetcdctl ") : cmd.useLine}\n`;
   if (!cmd.parent) s += `\nVERSION:\n\t${ETCDCTL_VERSION}\n`;
   if (cmd.children.length > 0) {
     s += `\nAPI VERSION:\n\t${API_VERSION}\n`;
@@ -56,5 +57,10 @@ export function usageText(cmd: Command): string {
 
 function hiddenAncestor(c: Command, start: Command): boolean {
   for (let p = c.parent; p && p !== start; p = p.parent) if (p.spec.hidden) return true;
+  return false;
+}
+
+function extension(cmd: Command): boolean {
+  for (let c: Command | undefined = cmd; c; c = c.parent) if (c.spec.hidden) return true;
   return false;
 }

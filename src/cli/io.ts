@@ -15,8 +15,12 @@ function writeAll(fd: number, data: string | Uint8Array): void {
       const n = writeSync(fd, buf);
       buf = buf.subarray(n);
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // The reader went away (`| head`): Go's etcdctl dies of SIGPIPE, silently; so do we,
+      // with the status a shell reports for that (128 + 13).
+      if (code === "EPIPE") process.exit(141);
       // A non-blocking pipe that is full: wait a moment and try again.
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+      if (code !== "EAGAIN") throw err;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
   }

@@ -185,6 +185,15 @@ export function setResourceVersion(object: JsonObject, resourceVersion: string):
   object.metadata = ordered;
 }
 
+/** The object as stored: without metadata.resourceVersion (the key's mod_revision, never stored). */
+export function withoutResourceVersion(object: JsonObject): JsonObject {
+  const meta = object.metadata;
+  if (!isJsonObject(meta) || !Object.hasOwn(meta, "resourceVersion")) return object;
+  // Object rest keeps symbol keys too, so fields unknown to the schema survive.
+  const { resourceVersion: _dropped, ...rest } = meta;
+  return { ...object, metadata: rest };
+}
+
 /** YAML's own scalars (dates, small bigints) back to JSON data. */
 function normalizeYaml(value: unknown): unknown {
   if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value;

@@ -1,8 +1,9 @@
 // An object (as decodeValue gives it, or as a user edited it) -> the bytes to store in
 // etcd, so a broken value can be repaired: protobuf in the k8s\0 envelope, or JSON.
+import { withoutResourceVersion } from "./decode.js";
 import { buildEnvelope } from "./envelope.js";
 import type { JsonObject } from "./json-value.js";
-import { isJsonObject, toJsonText } from "./json-value.js";
+import { toJsonText } from "./json-value.js";
 import { messageOf } from "./kinds.js";
 import { EncodeError, ProtoEncoder } from "./proto-encode.js";
 import { schema } from "./schema.js";
@@ -32,14 +33,6 @@ export function encodeObject(object: JsonObject, opts: EncodeOptions = {}): Buff
   encoder ??= new ProtoEncoder(schema());
   const raw = encoder.encode(def, obj, ["apiVersion", "kind"]);
   return buildEnvelope(apiVersion, kind, raw);
-}
-
-function withoutResourceVersion(object: JsonObject): JsonObject {
-  const meta = object.metadata;
-  if (!isJsonObject(meta) || !Object.hasOwn(meta, "resourceVersion")) return object;
-  // Object rest keeps symbol keys too, so fields unknown to the schema survive.
-  const { resourceVersion: _dropped, ...rest } = meta;
-  return { ...object, metadata: rest };
 }
 
 export { EncodeError };

@@ -5,7 +5,7 @@
 
 // Decoding, encoding, rendering
 export type { DecodedValue, DecodeOptions, EncryptionInfo, ValueFormat } from "./decode.js";
-export { decodeValue, setResourceVersion } from "./decode.js";
+export { decodeValue, setResourceVersion, withoutResourceVersion } from "./decode.js";
 export type { DiffHunk, DiffLine, ObjectDiff, PathChange } from "./diff.js";
 export { changedPaths, diffObjects, formatChange, formatHunks } from "./diff.js";
 export type { EncodeOptions } from "./encode.js";
@@ -18,12 +18,13 @@ export { buildEnvelope, hasProtobufMagic, parseEnvelope } from "./envelope.js";
 export type { GeneratedObject } from "./generator.js";
 export { GENERATED_KINDS, generateObject, generateObjects } from "./generator.js";
 export type { JsonObject, JsonValue } from "./json-value.js";
-export { jsonEqual, parseJsonText, toJsonText } from "./json-value.js";
+export { isJsonObject, jsonEqual, parseJsonText, toJsonText } from "./json-value.js";
 export { messageOf, packageOf, splitApiVersion } from "./kinds.js";
 // Lens commands and their renderers
 export type {
   Change,
   ChangesOptions,
+  CountOptions,
   History,
   LensOptions,
   LsOptions,

@@ -325,6 +325,65 @@ describe("k8s lens - changes", () => {
   });
 });
 
+describe("k8s lens - changes replayed", () => {
+  it("k8s lens - replayed changes show every event, a Pod created and deleted in between included", async () => {
+    const kv = store(20);
+    kv.put(DEPLOY_KEY, encodeObject(deploymentWith(1)));
+    const since = kv.revision;
+    const pod = generateObject("Pod", 41);
+    kv.put(pod.key, pod.value);
+    kv.put(DEPLOY_KEY, encodeObject(deploymentWith(4)));
+    kv.delete(pod.key);
+    const head = kv.revision;
+    const net = await collect(changes(kv, { since }));
+    assert.ok(!net.some((c) => c.type !== "synced" && c.key === pod.key), "net: the Pod left no trace");
+    const all = await collect(changes(kv, { since, replay: true }));
+    assert.deepEqual(
+      all.map((c) => (c.type === "synced" ? `synced ${c.revision}` : `${c.type} ${c.key} ${c.modRevision}`)),
+      [
+        `created ${pod.key} ${since + 1}`,
+        `updated ${DEPLOY_KEY} ${since + 2}`,
+        `deleted ${pod.key} ${since + 3}`,
+        `synced ${head}`,
+      ],
+    );
+    const [created, updated, deleted] = all as Exclude<Change, { type: "synced" }>[];
+    assert.equal(created!.after?.kind, "Pod");
+    assert.ok(created!.diff.text.startsWith("@@ "));
+    assert.ok(updated!.diff.summary.includes("spec.replicas: 1 -> 4"));
+    assert.equal(deleted!.before?.kind, "Pod");
+    assert.ok(all.every((c) => c.type === "synced" || !c.live));
+  });
+
+  it("k8s lens - replayed changes then live ones after the marker", async () => {
+    const kv = store(5);
+    const since = kv.revision;
+    const cm = generateObject("ConfigMap", 8);
+    kv.put(cm.key, cm.value);
+    const ac = new AbortController();
+    const seen: string[] = [];
+    for await (const c of changes(kv, { since, replay: true, follow: true, signal: ac.signal })) {
+      seen.push(c.type === "synced" ? "synced" : `${c.type}${c.live ? " live" : ""}`);
+      if (c.type === "synced") kv.delete(cm.key);
+      if (seen.length === 3) ac.abort();
+    }
+    assert.deepEqual(seen, ["created", "synced", "deleted live"]);
+  });
+
+  it("k8s lens - replaying from a compacted revision names the oldest readable one", async () => {
+    const kv = store(10);
+    const early = kv.revision - 5;
+    kv.compact(kv.revision - 2);
+    await assert.rejects(collect(changes(kv, { since: early, replay: true })), (err: Error) => {
+      assert.ok(err instanceof CompactedError);
+      assert.match(err.message, new RegExp(`the oldest readable revision is ${kv.compactRevision}$`));
+      return true;
+    });
+    const ok = await collect(changes(kv, { since: kv.compactRevision, replay: true }));
+    assert.equal(ok.filter((c) => c.type !== "synced").length, 2);
+  });
+});
+
 describe("k8s lens - renderers", () => {
   it("k8s lens - ls table has a header, aligned rows and counts per resource", async () => {
     const kv = store(40);

@@ -3,7 +3,7 @@
 // where compaction cut it), changes (what was created/updated/deleted after a revision,
 // then live).
 import type { DecodedValue } from "./decode.js";
-import { decodeValue } from "./decode.js";
+import { decodeValue, withoutResourceVersion } from "./decode.js";
 import type { ObjectDiff } from "./diff.js";
 import { diffObjects } from "./diff.js";
 import type { Decryptor } from "./encryption.js";
@@ -84,10 +84,9 @@ export async function* ls(reader: KvReader, opts: LsOptions = {}): AsyncGenerato
   let prefix: string;
   if (opts.resource)
     prefix = storagePrefix(resolveResource(opts.resource), opts.namespace || undefined, registry);
-  else {
-    if (opts.namespace) throw new Error("a namespace needs a resource");
-    prefix = `${registry}/`;
-  }
+  else prefix = `${registry}/`;
+  // Without a resource, a namespace filters the whole registry (keys are resource-first).
+  const inNamespace = !opts.resource && opts.namespace ? opts.namespace : undefined;
   const pageSize = opts.pageSize ?? 500;
   const end = prefixEnd(Buffer.from(prefix));
   let start = Buffer.from(prefix);
@@ -102,7 +101,7 @@ export async function* ls(reader: KvReader, opts: LsOptions = {}): AsyncGenerato
       progress.keys++;
       progress.bytes += kv.value.length;
       progress.lastKey = row.key;
-      yield row;
+      if (inNamespace === undefined || row.namespace === inNamespace) yield row;
     }
     opts.onProgress?.({ ...progress });
     const last = page.kvs[page.kvs.length - 1];
@@ -152,17 +151,34 @@ function peekType(value: Buffer): { apiVersion: string; kind: string; format: Ls
   return { apiVersion: "", kind: "", format: "other" };
 }
 
+export interface CountOptions extends LensOptions {
+  /** Only this resource (as kubectl names it). */
+  resource?: string;
+  namespace?: string;
+  /** Keys per range request. Default 1000. */
+  pageSize?: number;
+  /** Read as of this revision (default: the latest, fixed at the first page). */
+  revision?: number;
+  /** After each page (bytes stay 0: values are not read). */
+  onProgress?: (p: LsProgress) => void;
+}
+
 /** Objects per resource (keys only: cheap even for a large cluster), paged. */
 export async function countByResource(
   reader: KvReader,
-  opts: LensOptions & { pageSize?: number; namespace?: string } = {},
+  opts: CountOptions = {},
 ): Promise<Map<string, number>> {
   const registry = opts.registry ?? DEFAULT_REGISTRY_PREFIX;
-  const prefix = Buffer.from(`${registry}/`);
+  const prefix = Buffer.from(
+    opts.resource
+      ? storagePrefix(resolveResource(opts.resource), opts.namespace || undefined, registry)
+      : `${registry}/`,
+  );
   const end = prefixEnd(prefix);
   const counts = new Map<string, number>();
   let start = prefix;
-  let revision = 0;
+  let revision = opts.revision ?? 0;
+  const progress: LsProgress = { keys: 0, bytes: 0, revision, lastKey: "" };
   for (;;) {
     const page = await reader.range(start, end, {
       limit: opts.pageSize ?? 1000,
@@ -170,13 +186,17 @@ export async function countByResource(
       ...(revision ? { revision } : {}),
     });
     if (!revision) revision = page.revision;
+    progress.revision = revision;
     for (const kv of page.kvs) {
       const parsed = parseKey(kv.key, registry);
+      progress.keys++;
       if (opts.namespace && parsed?.namespace !== opts.namespace) continue;
       const name = parsed ? resourceName(parsed.resource) : "(other)";
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }
     const last = page.kvs[page.kvs.length - 1];
+    if (last) progress.lastKey = last.key.toString("utf8");
+    opts.onProgress?.({ ...progress });
     if (!page.more || !last) return counts;
     start = Buffer.concat([last.key, Buffer.from([0])]);
   }
@@ -249,6 +269,12 @@ function decode(kv: KeyValue, opts: LensOptions): DecodedValue {
     modRevision: kv.modRevision,
     ...(opts.decryptor ? { decryptor: opts.decryptor } : {}),
   });
+}
+
+/** What changed in the stored object (resourceVersion is the revision, not stored data). */
+function diffStored(before: DecodedValue | undefined, after: DecodedValue | undefined): ObjectDiff {
+  const strip = (d: DecodedValue | undefined) => (d?.object ? withoutResourceVersion(d.object) : undefined);
+  return diffObjects(strip(before), strip(after));
 }
 
 // ---------------------------------------------------------------------------- compaction
@@ -333,7 +359,7 @@ export async function history(
       type,
       size: kv.value.length,
       ...(decoded ? { decoded } : {}),
-      diff: diffObjects(previous?.object, decoded?.object),
+      diff: diffStored(previous, decoded),
     });
     previous = decoded;
   };
@@ -416,6 +442,13 @@ export interface ChangesOptions extends LensOptions {
   prefix?: string;
   /** Keep watching after the changes so far. */
   follow?: boolean;
+  /**
+   * Every change event after `since`, in revision order, each with its diff from the value
+   * before it (replayed by a watch), instead of the net change per key between the two
+   * snapshots: a key created and deleted in between shows both. Needs the events to be
+   * retained (not compacted); costs one event per write in the window.
+   */
+  replay?: boolean;
   pageSize?: number;
   signal?: AbortSignal;
 }
@@ -433,6 +466,10 @@ export async function* changes(reader: KvReader, opts: ChangesOptions): AsyncGen
   const headRevision = (await reader.range(prefix, end, { limit: 1, keysOnly: true })).revision;
   if (opts.since > headRevision)
     throw new Error(`revision ${opts.since} is in the future (now ${headRevision})`);
+  if (opts.replay) {
+    yield* replayChanges(reader, prefix, end, headRevision, opts);
+    return;
+  }
   const before = pages(reader, prefix, end, opts.since, pageSize);
   const after = pages(reader, prefix, end, headRevision, pageSize);
   let a = await before.next().catch(async (err: unknown) => {
@@ -484,6 +521,53 @@ export async function* changes(reader: KvReader, opts: ChangesOptions): AsyncGen
   }
 }
 
+/** changes() with `replay`: the watch's events from `since` on, a "synced" marker at the head. */
+async function* replayChanges(
+  reader: KvReader,
+  prefix: Buffer,
+  end: Buffer,
+  head: number,
+  opts: ChangesOptions,
+): AsyncGenerator<Change> {
+  let synced = opts.since >= head;
+  if (synced) {
+    yield { type: "synced", revision: head };
+    if (!opts.follow) return;
+  }
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  opts.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const events = reader.watch(prefix, end, {
+      startRevision: opts.since + 1,
+      prevKv: true,
+      signal: ac.signal,
+    });
+    for await (const e of events) {
+      const revision = e.type === "progress" ? e.revision : e.kv.modRevision;
+      if (!synced && (e.type === "progress" ? revision >= head : revision > head)) {
+        synced = true;
+        yield { type: "synced", revision: head };
+        if (!opts.follow) return;
+      }
+      const c = liveChange(e, opts);
+      if (c && c.type !== "synced") yield { ...c, live: synced };
+    }
+  } catch (err) {
+    if (!isCompactedError(err)) throw err;
+    const oldest = (err as { compactRevision?: number }).compactRevision;
+    const e = new CompactedError(oldest);
+    e.message =
+      oldest === undefined
+        ? `${e.message}: the changes after revision ${opts.since} are gone`
+        : `${e.message}: the changes after revision ${opts.since} are gone, the oldest readable revision is ${oldest}`;
+    throw e;
+  } finally {
+    ac.abort();
+    opts.signal?.removeEventListener("abort", stop);
+  }
+}
+
 async function* pages(reader: KvReader, start: Buffer, end: Buffer, revision: number, pageSize: number) {
   let from = start;
   for (;;) {
@@ -514,7 +598,7 @@ function change(
     modRevision,
     ...(b ? { before: b } : {}),
     ...(a ? { after: a } : {}),
-    diff: diffObjects(b?.object, a?.object),
+    diff: diffStored(b, a),
     live,
   };
 }

@@ -126,6 +126,8 @@ export class MemoryKv implements KvReader {
       next = this.revision + 1;
       yield { type: "progress", revision: this.revision };
       if (signal?.aborted) return;
+      // Written to while the consumer held the progress event: deliver that first.
+      if (this.revision >= next) continue;
       await new Promise<void>((resolve) => {
         const done = () => resolve();
         this.wake.push(done);

@@ -41,10 +41,11 @@ export type WatchEvent =
   | { type: "put"; kv: KeyValue; prevKv?: KeyValue }
   | { type: "delete"; kv: KeyValue; prevKv?: KeyValue }
   /**
-   * Every event up to `revision` has been delivered. etcd sends one in answer to a
-   * progress request once the watcher has caught up (WatchProgressRequest, 3.4+); an
-   * adapter should ask for progress while the watch is idle. Lens functions need it only
-   * to know that the history of a key deleted by now is complete.
+   * Every event up to `revision` has been delivered, exactly. An adapter may derive one
+   * from the last revision of each watch response, or ask etcd (WatchProgressRequest)
+   * while idle; etcd 3.4.23 answers such a request even before the watcher has caught up,
+   * so its answers need care (see src/cli/lens/progress-gate.ts). Lens functions need it
+   * to know when a deleted key's history, or a replay of changes up to now, is complete.
    */
   | { type: "progress"; revision: number };
 

@@ -215,7 +215,7 @@ const scenarios: Scenario[] = [
       { args: [...E, "get", "foo", "--rev"] },
       { args: [...E, "get", "foo", "--bogus"] },
       { args: [...E, "get", "foo", "-x"] },
-      { args: [...E, "get", "foo", "-w", "yaml"] },
+      { args: [...E, "get", "foo", "-w", "xml"] }, // (yaml and jsonl are the lens's decoded forms)
       { args: [...E, "g", "foo", "-wjson"] },
       { args: [...E, "put"] },
       { args: [...E, "put", "k"] },

@@ -2,6 +2,7 @@
 // (which decides the order of "Did you mean this?" suggestions). Another module adds its
 // group with registerCommands (e.g. `k8s`).
 import type { CommandSpec } from "../command.js";
+import { k8sCommands } from "../lens/index.js";
 import { authCommands } from "./auth.js";
 import { checkCommands } from "./check.js";
 import { concurrencyCommands } from "./concurrency.js";
@@ -28,6 +29,7 @@ const groups: Group[] = [
   concurrencyCommands,
   authCommands,
   checkCommands,
+  k8sCommands,
 ];
 
 const ETCDCTL_ORDER = [

@@ -6,6 +6,7 @@ import type { FlagSet } from "../flags.js";
 import { clientSettings, commandTimeout, connect, display } from "../global.js";
 import { goQuote, parseDecimal, parseHexInt } from "../go/format.js";
 import { ExitCode, type Io } from "../io.js";
+import { DECODE_FORMATS, DECODE_GET_FLAGS, decodeForm, printDecoded } from "../lens/index.js";
 import { exitWithError, SimplePrinter } from "../printers/index.js";
 
 const b = (flags: FlagSet, name: string) => flags.lookup(name)?.value as boolean;
@@ -115,7 +116,8 @@ export function getOp(io: Io, args: string[], flags: FlagSet): { key: string; op
 
 async function getCommand(ctx: RunContext): Promise<void> {
   const { key, options } = getOp(ctx.io, ctx.args, ctx.flags);
-  const settings = await clientSettings(ctx);
+  const settings = await clientSettings(ctx, [], { acceptFormats: DECODE_FORMATS });
+  const decode = decodeForm(ctx);
   const client = await connect(settings, ctx.io);
   let resp: Awaited<ReturnType<typeof client.get>>;
   try {
@@ -125,6 +127,7 @@ async function getCommand(ctx: RunContext): Promise<void> {
   } finally {
     client.close();
   }
+  if (decode) return printDecoded(ctx, resp, decode);
   const printer = display(ctx);
   if (b(ctx.flags, "print-value-only")) {
     if (!(printer instanceof SimplePrinter)) {
@@ -351,7 +354,7 @@ export function rethrowExit(err: unknown): void {
 
 export function kvCommands(): CommandSpec[] {
   return [
-    { ...GET_SPEC, run: getCommand },
+    { ...GET_SPEC, flags: [...(GET_SPEC.flags ?? []), ...DECODE_GET_FLAGS], run: getCommand },
     { ...PUT_SPEC, run: putCommand },
     { ...DEL_SPEC, run: delCommand },
     {
