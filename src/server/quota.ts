@@ -10,16 +10,28 @@ const LEASE_OVERHEAD = 64;
 
 type RequestOp = etcdserverpb.IRequestOp;
 
+/** How long a measured backend size is reused: measuring stats the file and every bucket. */
+const SIZE_REUSE_MS = 100;
+
 export class Quota {
+  private size = 0;
+  private measuredMs = Number.NEGATIVE_INFINITY;
+
   constructor(
     /** Negative: no quota. */
     private readonly limitBytes: number,
     private readonly sizeBytes: () => number,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   available(cost: number): boolean {
     if (this.limitBytes < 0 || cost === 0) return true;
-    return this.sizeBytes() + cost < this.limitBytes;
+    const now = this.now();
+    if (now - this.measuredMs >= SIZE_REUSE_MS) {
+      this.size = this.sizeBytes();
+      this.measuredMs = now;
+    }
+    return this.size + cost < this.limitBytes;
   }
 
   costPut(r: etcdserverpb.IPutRequest): number {

@@ -6,6 +6,8 @@ import { constants } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 
 export interface WalFile {
+  /** Every write returns only once its bytes are durable (opened with O_DSYNC). */
+  readonly durableWrites: boolean;
   /** Writes every byte of `buffers`, in order, starting at `position`. */
   write(buffers: readonly Uint8Array[], position: number): Promise<void>;
   /** Reads up to `length` bytes at `position`. */
@@ -20,7 +22,8 @@ export interface WalFile {
 export type OpenMode = "read" | "write" | "create";
 
 export interface WalFs {
-  open(path: string, mode: OpenMode): Promise<WalFile>;
+  /** `durableWrites`: open with O_DSYNC, so each write is durable without a separate fdatasync. */
+  open(path: string, mode: OpenMode, durableWrites?: boolean): Promise<WalFile>;
   readFile(path: string): Promise<Buffer>;
   readdir(dir: string): Promise<string[]>;
   /** mkdir -p with mode 0700, as etcd creates its directories. */
@@ -40,7 +43,10 @@ const FLAGS: Record<OpenMode, number> = {
 };
 
 class NodeFile implements WalFile {
-  constructor(private readonly handle: FileHandle) {}
+  constructor(
+    private readonly handle: FileHandle,
+    readonly durableWrites: boolean,
+  ) {}
 
   async write(buffers: readonly Uint8Array[], position: number): Promise<void> {
     let pending = buffers.filter((b) => b.length > 0);
@@ -97,8 +103,9 @@ function dropBytes(buffers: readonly Uint8Array[], n: number): Uint8Array[] {
 }
 
 export const nodeFs: WalFs = {
-  async open(path, mode) {
-    return new NodeFile(await open(path, FLAGS[mode], 0o600));
+  async open(path, mode, durableWrites = false) {
+    const flags = durableWrites ? FLAGS[mode] | constants.O_DSYNC : FLAGS[mode];
+    return new NodeFile(await open(path, flags, 0o600), durableWrites);
   },
   readFile: (path) => readFile(path),
   readdir: (dir) => readdir(dir),

@@ -47,6 +47,7 @@ export function countingFs(): CountingFs {
     async open(path, mode) {
       const file = await nodeFs.open(path, mode);
       const wrapped: WalFile = {
+        durableWrites: false,
         write: (bufs, pos) => {
           fs.counts.write++;
           return file.write(bufs, pos);
@@ -77,6 +78,7 @@ export function unsyncedFs(): WalFs {
     async open(path, mode) {
       const file = await nodeFs.open(path, mode);
       return {
+        durableWrites: false,
         write: (bufs, pos) => file.write(bufs, pos),
         read: (len, pos) => file.read(len, pos),
         truncate: (len) => file.truncate(len),

@@ -133,7 +133,7 @@ export class Wal {
       const tmpDir = `${dir}.tmp`;
       await fs.removeAll(tmpDir);
       await fs.mkdirp(tmpDir);
-      const file = await fs.open(join(tmpDir, first.name), "create");
+      const file = await fs.open(join(tmpDir, first.name), "create", !w.noFsync);
       await file.truncate(w.segmentSizeBytes);
       w.tail = { file, segment: first, written: 0 };
       w.state = "appending";
@@ -211,7 +211,7 @@ export class Wal {
 
   /** Opens the last segment for appending after its last valid record. */
   private async openTail(end: LogEnd): Promise<void> {
-    const file = await this.fs.open(join(this.dir, end.segment.name), "write");
+    const file = await this.fs.open(join(this.dir, end.segment.name), "write", !this.noFsync);
     try {
       // Bytes after the last record must be zeros, or a later reader could take stale
       // data for records: zero them as etcd's ZeroToEnd does, by truncating to the end of
@@ -409,7 +409,9 @@ export class Wal {
         dirty = false;
       }
     }
-    if (dirty && !this.noFsync) await this.tail!.file.datasync();
+    // A segment opened with O_DSYNC made each write durable as it returned: one trip to
+    // the disk thread per batch instead of two.
+    if (dirty && !this.noFsync && !this.tail!.file.durableWrites) await this.tail!.file.datasync();
   }
 
   /**
@@ -423,7 +425,7 @@ export class Wal {
     await tail.file.close();
     this.tail = undefined;
     const tmp = join(this.dir, "0.tmp");
-    const file = await this.fs.open(tmp, "create");
+    const file = await this.fs.open(tmp, "create", !this.noFsync);
     await file.truncate(this.segmentSizeBytes);
     await file.write(header, 0);
     if (!this.noFsync) await file.datasync();
