@@ -31,6 +31,8 @@ export async function startMember(config: ServerConfig, logger: Logger): Promise
     ...(autoCompactionEnabled(config.autoCompaction) ? { autoCompaction: config.autoCompaction } : {}),
     etcdVersion: config.emulatedEtcdVersion,
     unsafeNoFsync: config.unsafeNoFsync,
+    backendBatchIntervalMs: config.backendBatchIntervalMs,
+    backendBatchLimit: config.backendBatchLimit,
     logger,
     listenClientUrls: hrefs(config.listenClientUrls),
     listenPeerUrls: hrefs(config.listenPeerUrls),

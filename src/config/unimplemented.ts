@@ -2,8 +2,6 @@
 // but its default logs a warning naming it. Remove a flag from here when its feature lands.
 
 export const NOT_YET_IMPLEMENTED: ReadonlySet<string> = new Set([
-  "backend-batch-interval",
-  "backend-batch-limit",
   "discovery",
   "discovery-fallback",
   "discovery-proxy",

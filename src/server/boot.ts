@@ -79,7 +79,10 @@ export async function boot(opts: ServerOptions): Promise<Booted> {
   const layout = dataDirLayout(opts.dataDir, opts.walDir);
   await mkdir(layout.snapDir, { recursive: true });
   await mkdir(dirname(layout.backendPath), { recursive: true });
-  const backend = openLmdbBackend(layout.backendPath);
+  const backend = openLmdbBackend(layout.backendPath, {
+    ...(opts.backendBatchIntervalMs ? { commitIntervalMs: opts.backendBatchIntervalMs } : {}),
+    ...(opts.backendBatchLimit ? { commitMaxWrites: opts.backendBatchLimit } : {}),
+  });
   const snapshotter = new Snapshotter(layout.snapDir);
   try {
     if (!(await Wal.exists(layout.walDir))) return await bootNew(opts, backend, snapshotter, layout.walDir);

@@ -33,6 +33,10 @@ export interface ServerOptions {
   /** The etcd version this member presents (/version, Status, metrics). */
   readonly etcdVersion: string;
   readonly unsafeNoFsync: boolean;
+  /** How often the applied state is committed to disk (etcd's --backend-batch-interval). */
+  readonly backendBatchIntervalMs?: number;
+  /** ...or after this many apply batches (etcd's --backend-batch-limit counts operations). */
+  readonly backendBatchLimit?: number;
   readonly logger: Logger;
 }
 
