@@ -9,15 +9,17 @@
 
 import assert from "node:assert/strict";
 import { diskMetrics } from "../metrics/index.js";
-import type {
-  AnyConfChange,
-  Entry,
-  HardState,
-  MemoryStorage,
-  Message,
-  RawNode,
-  ReadState,
-  SoftState,
+import {
+  type AnyConfChange,
+  type Entry,
+  EntryType,
+  type HardState,
+  type MemoryStorage,
+  type Message,
+  type RawNode,
+  type ReadState,
+  type Ready,
+  type SoftState,
 } from "../raft/index.js";
 import type { Wal } from "../wal/index.js";
 
@@ -111,7 +113,12 @@ export class RaftDriver {
       this.markIdle = resolve;
     });
     try {
-      while (!this.stopped && this.node.hasReady()) await this.turn();
+      let next: Persisting | undefined;
+      while (!this.stopped) {
+        const current = next ?? (this.node.hasReady() ? this.persist() : undefined);
+        if (current === undefined) break;
+        next = await this.finish(current);
+      }
     } catch (e) {
       this.stopped = true;
       if (this.ticker !== undefined) clearInterval(this.ticker);
@@ -122,7 +129,8 @@ export class RaftDriver {
     }
   }
 
-  private async turn(): Promise<void> {
+  /** Takes a Ready and starts writing it to the WAL (the disk works on; this returns). */
+  private persist(): Persisting {
     const rd = this.node.ready();
     if (rd.softState !== null) this.hooks.softStateChanged(rd.softState);
     if (rd.snapshot !== null) {
@@ -130,21 +138,52 @@ export class RaftDriver {
       // it; that arrives with clustering. A lone member never receives one.
       throw new Error("raft: receiving a snapshot from a leader is not supported yet");
     }
+    let durable: Promise<void> = Promise.resolve();
     if (rd.hardState !== null || rd.entries.length > 0) {
       this.wal.save(rd.hardState === null ? undefined : toWalHardState(rd.hardState), rd.entries);
       if (rd.mustSync) {
         const started = performance.now();
-        await this.wal.sync();
-        diskMetrics.walFsyncSeconds.observe((performance.now() - started) / 1000);
+        durable = this.wal.sync().then(() => {
+          diskMetrics.walFsyncSeconds.observe((performance.now() - started) / 1000);
+        });
       }
     }
+    return { rd, durable };
+  }
+
+  /**
+   * Waits for a Ready to be durable, then sends and applies it. Unless it carries conf
+   * changes (which must be applied before Raft moves on), it advances first and starts
+   * persisting the next Ready, so the disk writes the next batch while this one applies
+   * (as etcd's apply goroutine overlaps its raft loop). Returns that next Ready, if any.
+   */
+  private async finish({ rd, durable }: Persisting): Promise<Persisting | undefined> {
+    await durable;
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (rd.hardState !== null) this.storage.setHardState(rd.hardState);
     if (rd.messages.length > 0) this.hooks.send(rd.messages);
+    let next: Persisting | undefined;
+    if (rd.committedEntries.every((e) => e.type === EntryType.EntryNormal)) {
+      this.node.advance();
+      if (!this.stopped && this.node.hasReady()) next = this.persist();
+      this.apply(rd);
+    } else {
+      this.apply(rd);
+      this.node.advance();
+    }
+    return next;
+  }
+
+  private apply(rd: Ready): void {
     if (rd.committedEntries.length > 0) this.hooks.apply(rd.committedEntries);
     if (rd.readStates.length > 0) this.hooks.readStates(rd.readStates);
-    this.node.advance();
   }
+}
+
+interface Persisting {
+  readonly rd: Ready;
+  /** Resolves once the Ready's entries and hard state are durable. */
+  readonly durable: Promise<void>;
 }
 
 function toWalHardState(hs: HardState): { term: number; vote: bigint; commit: number } {
