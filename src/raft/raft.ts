@@ -687,7 +687,8 @@ export class Raft {
     if (
       (m.type === MessageType.MsgVoteResp || m.type === MessageType.MsgPreVoteResp) &&
       m.reject &&
-      m.commit > 0
+      m.commit > 0 &&
+      this.state !== StateType.StateLeader
     ) {
       this.learnCommitFromRejection(m);
     }

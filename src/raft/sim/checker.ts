@@ -39,6 +39,8 @@ export interface NodeWatch {
   /** Commit and applied indexes seen last step (this incarnation). */
   lastCommit: number;
   lastApplied: number;
+  /** The term this node led at the last check, or -1. */
+  ledTerm: number;
 }
 
 export class Checker {
@@ -58,7 +60,7 @@ export class Checker {
   maxAckedIndex = 0;
 
   newWatch(id: NodeId, commit: number, applied: number): NodeWatch {
-    return { id, checkedCommit: 0, lastCommit: commit, lastApplied: applied };
+    return { id, checkedCommit: 0, lastCommit: commit, lastApplied: applied, ledTerm: -1 };
   }
 
   /** Election safety: at most one leader per term; and the new leader's log is complete. */
@@ -107,6 +109,21 @@ export class Checker {
     if (log.committed < w.lastCommit) {
       throw new Violation("commit monotonic", `${w.id} commit went from ${w.lastCommit} to ${log.committed}`);
     }
+    // §5.4.2: a leader commits by counting replicas only entries of its own term (older
+    // ones are committed indirectly, as a prefix of one of those).
+    const leading = r.state === StateType.StateLeader;
+    if (
+      leading &&
+      w.ledTerm === r.term &&
+      log.committed > w.lastCommit &&
+      log.termOrZero(log.committed) !== r.term
+    ) {
+      throw new Violation(
+        "leader commits only current-term entries",
+        `${w.id} (leader of term ${r.term}) moved its commit index to ${log.committed}, an entry of term ${log.termOrZero(log.committed)}`,
+      );
+    }
+    w.ledTerm = leading ? r.term : -1;
     w.lastCommit = log.committed;
     if (log.applied < w.lastApplied) {
       throw new Violation(
