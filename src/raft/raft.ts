@@ -123,8 +123,13 @@ export class Raft {
   readonly loadedHardState: HardState;
   readonly cfg: ResolvedConfig;
   readonly logger: Logger;
-  private readonly verbose: boolean;
-  private readonly debugOn: boolean;
+  /** Whether info (debug) messages are wanted: raft builds them only then. */
+  private get verbose(): boolean {
+    return this.logger.level <= LogLevel.Info;
+  }
+  private get debugOn(): boolean {
+    return this.logger.level <= LogLevel.Debug;
+  }
   private tickFn: () => void;
   private stepFn: StepFn;
 
@@ -133,8 +138,6 @@ export class Raft {
     this.cfg = c;
     this.id = c.id;
     this.logger = c.logger;
-    this.verbose = c.logger.level <= LogLevel.Info;
-    this.debugOn = c.logger.level <= LogLevel.Debug;
     this.raftLog = new RaftLog(c.storage, c.logger, c.maxCommittedSizePerReady);
     this.prs = new ProgressTracker(c.maxInflightMsgs);
     this.readOnly = new ReadOnly(c.readOnlyOption);
@@ -431,7 +434,13 @@ export class Raft {
       this.electionElapsed = 0;
       if (this.cfg.checkQuorum) this.step(message({ type: MessageType.MsgCheckQuorum, from: this.id }));
       // A transfer that did not finish within an election timeout is abandoned.
-      if (this.state === StateType.StateLeader && this.leadTransferee !== NONE) this.abortLeaderTransfer();
+      if (this.state === StateType.StateLeader && this.leadTransferee !== NONE) {
+        if (this.verbose)
+          this.logger.info(
+            `${this.id} [term ${this.term}] abandoned transferring leadership to ${this.leadTransferee}: timed out`,
+          );
+        this.abortLeaderTransfer();
+      }
       // A removed leader tries again (perhaps with another voter).
       if (this.removedWhileLeading()) this.handOverLeadership();
     }
@@ -929,7 +938,8 @@ export class Raft {
    * A leader that was removed or demoted keeps leading only to hand over: it takes no
    * proposals, keeps replicating (so the remaining voters learn that the change is
    * committed and apply it; until then they may need it in their quorums), and transfers
-   * leadership to the most up-to-date voter. Stepping down at once instead can leave the
+   * leadership to the most up-to-date voter, stepping down when it sends MsgTimeoutNow.
+   * Stepping down at once instead (as etcd does) can leave the
    * remaining voters unable to elect anyone: their configuration may still count this
    * node, whose log is longer than theirs.
    */
@@ -967,6 +977,11 @@ export class Raft {
 
   sendTimeoutNow(to: NodeId): void {
     this.send(message({ type: MessageType.MsgTimeoutNow, to }));
+    // A removed leader's job is done once an up-to-date voter is told to take over.
+    if (this.cfg.stepDownOnRemoval && this.removedWhileLeading()) {
+      if (this.verbose) this.logger.info(`${this.id} handed leadership over to ${to}; stepping down`);
+      this.becomeFollower(this.term, NONE);
+    }
   }
 
   /** Followers: stop trusting the current leader (lets a vote through the lease check). */
