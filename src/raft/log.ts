@@ -42,10 +42,9 @@ export class RaftLog {
     const lastNew = index + ents.length;
     const ci = this.findConflict(ents);
     if (ci !== 0) {
-      assert.ok(
-        ci > this.committed,
-        `entry ${ci} conflict with committed entry [committed(${this.committed})]`,
-      );
+      if (ci <= this.committed) {
+        assert.fail(`entry ${ci} conflict with committed entry [committed(${this.committed})]`);
+      }
       this.appendFrom(ents, ci - (index + 1));
     }
     this.commitTo(Math.min(committed, lastNew));
@@ -60,7 +59,9 @@ export class RaftLog {
 
   private appendFrom(ents: readonly Entry[], from: number): number {
     const after = ents[from]!.index - 1;
-    assert.ok(after >= this.committed, `after(${after}) is out of range [committed(${this.committed})]`);
+    if (after < this.committed) {
+      assert.fail(`after(${after}) is out of range [committed(${this.committed})]`);
+    }
     this.unstable.truncateAndAppend(ents, from);
     return this.lastIndex();
   }
@@ -135,20 +136,22 @@ export class RaftLog {
 
   commitTo(toCommit: number): void {
     if (this.committed < toCommit) {
-      assert.ok(
-        this.lastIndex() >= toCommit,
-        `tocommit(${toCommit}) is out of range [lastIndex(${this.lastIndex()})]. Was the raft log corrupted, truncated, or lost?`,
-      );
+      if (this.lastIndex() < toCommit) {
+        assert.fail(
+          `tocommit(${toCommit}) is out of range [lastIndex(${this.lastIndex()})]. Was the raft log corrupted, truncated, or lost?`,
+        );
+      }
       this.committed = toCommit;
     }
   }
 
   appliedTo(i: number): void {
     if (i === 0) return;
-    assert.ok(
-      this.committed >= i && i >= this.applied,
-      `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`,
-    );
+    if (!(this.committed >= i && i >= this.applied)) {
+      assert.fail(
+        `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`,
+      );
+    }
     this.applied = i;
   }
 
@@ -267,10 +270,10 @@ export class RaftLog {
   }
 
   private mustCheckOutOfBounds(lo: number, hi: number): void {
-    assert.ok(lo <= hi, `invalid slice ${lo} > ${hi}`);
+    if (lo > hi) assert.fail(`invalid slice ${lo} > ${hi}`);
     const fi = this.firstIndex();
     if (lo < fi) throw new ErrCompacted();
     const length = this.lastIndex() + 1 - fi;
-    assert.ok(hi <= fi + length, `slice[${lo},${hi}) out of bound [${fi},${this.lastIndex()}]`);
+    if (hi > fi + length) assert.fail(`slice[${lo},${hi}) out of bound [${fi},${this.lastIndex()}]`);
   }
 }

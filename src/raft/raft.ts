@@ -153,10 +153,11 @@ export class Raft {
       // Applied entries are committed: if the commit index on disk lags (it is written
       // without fsync when nothing else changes), catch it up rather than re-apply.
       if (c.applied > this.raftLog.committed) {
-        assert.ok(
-          c.applied <= this.raftLog.lastIndex(),
-          `applied(${c.applied}) is beyond the last index(${this.raftLog.lastIndex()}): entries were applied before they were persisted`,
-        );
+        if (c.applied > this.raftLog.lastIndex()) {
+          assert.fail(
+            `applied(${c.applied}) is beyond the last index(${this.raftLog.lastIndex()}): entries were applied before they were persisted`,
+          );
+        }
         this.raftLog.commitTo(c.applied);
       }
       this.raftLog.appliedTo(c.applied);
@@ -195,9 +196,11 @@ export class Raft {
       t === MessageType.MsgPreVoteResp
     ) {
       // Campaign messages carry the term they are about, which is not always ours.
-      assert.ok(m.term !== 0, `term should be set when sending ${messageTypeName(t)}`);
+      if (m.term === 0) assert.fail(`term should be set when sending ${messageTypeName(t)}`);
     } else {
-      assert.ok(m.term === 0, `term should not be set when sending ${messageTypeName(t)} (was ${m.term})`);
+      if (m.term !== 0) {
+        assert.fail(`term should not be set when sending ${messageTypeName(t)} (was ${m.term})`);
+      }
       // Proposals and read requests forwarded to the leader are local messages: no term.
       if (t !== MessageType.MsgProp && t !== MessageType.MsgReadIndex) m.term = this.term;
     }
@@ -458,7 +461,7 @@ export class Raft {
   resetRandomizedElectionTimeout(): void {
     const t = this.cfg.electionTick;
     const r = this.cfg.random(t);
-    assert.ok(Number.isInteger(r) && r >= 0 && r < t, `random(${t}) returned ${r}`);
+    if (!(Number.isInteger(r) && r >= 0 && r < t)) assert.fail(`random(${t}) returned ${r}`);
     this.randomizedElectionTimeout = t + r;
   }
 
@@ -960,10 +963,11 @@ export class Raft {
   }
 
   loadState(hs: HardState): void {
-    assert.ok(
-      hs.commit <= this.raftLog.lastIndex(),
-      `${this.id} state.commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
-    );
+    if (hs.commit > this.raftLog.lastIndex()) {
+      assert.fail(
+        `${this.id} state.commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
+      );
+    }
     // A snapshot holds only committed entries: a commit index on disk below it merely
     // lags (it is written without fsync when nothing else changes).
     if (hs.commit > this.raftLog.committed) this.raftLog.committed = hs.commit;
@@ -1084,7 +1088,7 @@ function stepLeader(r: Raft, m: Message): void {
       return;
     }
     case MessageType.MsgProp: {
-      assert.ok(m.entries.length > 0, `${r.id} stepped empty MsgProp`);
+      if (m.entries.length === 0) assert.fail(`${r.id} stepped empty MsgProp`);
       if (!r.prs.progress.has(r.id)) {
         // Removed from the configuration while leading: do not take proposals.
         throw new ErrProposalDropped();
@@ -1393,10 +1397,8 @@ const CampaignTransfer = CampaignType.Transfer;
 
 /** Whether the configuration we built equals the ConfState we were given (a bug otherwise). */
 function assertConfStatesEquivalent(a: ConfState, b: ConfState): void {
-  assert.ok(
-    confStateEqual(a, b),
-    `ConfStates not equivalent after sorting: ${JSON.stringify([a, b], bigintJson)}`,
-  );
+  if (!confStateEqual(a, b))
+    assert.fail(`ConfStates not equivalent after sorting: ${JSON.stringify([a, b], bigintJson)}`);
 }
 
 function bigintJson(_k: string, v: unknown): unknown {
