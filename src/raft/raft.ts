@@ -50,10 +50,6 @@ export enum StateType {
 
 export const stateNames = ["StateFollower", "StateCandidate", "StateLeader", "StatePreCandidate"] as const;
 
-export const messageTypeNames: readonly string[] = Object.freeze(
-  Object.keys(MessageType).filter((k) => Number.isNaN(Number(k))),
-);
-
 export function messageTypeName(t: MessageType): string {
   return MessageType[t] ?? `MessageType(${t})`;
 }
@@ -1061,10 +1057,6 @@ export class Raft {
     }
     return null;
   }
-
-  setTick(fn: () => void): void {
-    this.tickFn = fn;
-  }
 }
 
 // ---- step functions, one per role
@@ -1404,5 +1396,3 @@ function assertConfStatesEquivalent(a: ConfState, b: ConfState): void {
 function bigintJson(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? v.toString() : v;
 }
-
-export { CampaignType };

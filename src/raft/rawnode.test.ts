@@ -44,6 +44,11 @@ function leaderWithOneProposal(): MemoryStorage {
   return storage;
 }
 
+/** A single voter (ID 1) restarted on `storage` with the given applied index. */
+function restartAt(storage: MemoryStorage, applied: number): RawNode {
+  return new RawNode({ id: 1n, electionTick: 10, heartbeatTick: 1, storage, applied, random: testRandom() });
+}
+
 describe("RawNode", () => {
   test("rawnode - config is validated like etcd's", () => {
     const storage = new MemoryStorage();
@@ -92,14 +97,7 @@ describe("RawNode", () => {
 
   test("rawnode - restarting from storage resumes term, vote, log and applied index", () => {
     const storage = leaderWithOneProposal();
-    const restarted = new RawNode({
-      id: 1n,
-      electionTick: 10,
-      heartbeatTick: 1,
-      storage,
-      applied: 3,
-      random: testRandom(),
-    });
+    const restarted = restartAt(storage, 3);
     const st = restarted.status();
     assert.equal(st.hardState.term, 2);
     assert.equal(st.hardState.vote, 1n);
@@ -111,14 +109,7 @@ describe("RawNode", () => {
   test("rawnode - a restart whose durable commit lags the applied index catches commit up", () => {
     const storage = leaderWithOneProposal();
     storage.setHardState({ ...storage.initialState().hardState, commit: 1 });
-    const restarted = new RawNode({
-      id: 1n,
-      electionTick: 10,
-      heartbeatTick: 1,
-      storage,
-      applied: 3,
-      random: testRandom(),
-    });
+    const restarted = restartAt(storage, 3);
     assert.equal(restarted.status().hardState.commit, 3);
     assert.throws(
       () =>

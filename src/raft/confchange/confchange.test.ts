@@ -105,6 +105,17 @@ describe("confchange", () => {
     fc.constant({ kind: "leave" as const, ccs: [] as ConfChangeSingle[] }),
   );
 
+  type Step =
+    | { kind: "simple" | "leave"; ccs: ConfChangeSingle[] }
+    | { kind: "enter"; auto: boolean; ccs: ConfChangeSingle[] };
+
+  function applyStep(s: ChangeResult, st: Step): ChangeResult {
+    const c = changer(s);
+    if (st.kind === "simple") return c.simple(st.ccs);
+    if (st.kind === "enter") return c.enterJoint(st.auto, st.ccs);
+    return c.leaveJoint();
+  }
+
   /** The incoming voters after applying changes, by plain set operations. */
   function naiveIncoming(voters: ReadonlySet<bigint>, ccs: readonly ConfChangeSingle[]): Set<bigint> {
     const v = new Set(voters);
@@ -138,13 +149,7 @@ describe("confchange", () => {
                 : joint;
           let next: ChangeResult | null = null;
           try {
-            const c = changer(s);
-            next =
-              st.kind === "simple"
-                ? c.simple(st.ccs)
-                : st.kind === "enter"
-                  ? c.enterJoint(st.auto, st.ccs)
-                  : c.leaveJoint();
+            next = applyStep(s, st);
           } catch (e) {
             assert.ok(e instanceof ErrInvalidConfChange, String(e));
           }
@@ -174,13 +179,7 @@ describe("confchange", () => {
         let s = empty();
         for (const st of steps) {
           try {
-            const c = changer(s);
-            s =
-              st.kind === "simple"
-                ? c.simple(st.ccs)
-                : st.kind === "enter"
-                  ? c.enterJoint(st.auto, st.ccs)
-                  : c.leaveJoint();
+            s = applyStep(s, st);
           } catch {
             // refused: keep the previous configuration
           }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ErrProposalDropped } from "../errors.js";
 import { ReadOnlyOption } from "../read_only.js";
-import { brief, dataOf, dec, enc, hup, propose, proposeTo, take } from "../testing/helpers.js";
+import { brief, dataOf, dec, enc, hup, propose, proposeTo, readIndexOn, take } from "../testing/helpers.js";
 import { blackHole, ids, Network, newTestRaft, newTestStorage } from "../testing/network.js";
 import { EntryType, MessageType, message } from "../types.js";
 
@@ -77,13 +77,7 @@ describe("§8 client interaction", () => {
     const r = newTestRaft(1, 10, 1, newTestStorage(ids(1, 2, 3)));
     r.becomeCandidate();
     r.becomeLeader();
-    r.step(
-      message({
-        type: MessageType.MsgReadIndex,
-        from: 1n,
-        entries: [{ term: 0, index: 0, type: EntryType.EntryNormal, data: enc("early") }],
-      }),
-    );
+    readIndexOn(r, "early");
     assert.equal(r.pendingReadIndexMessages.length, 1);
     assert.equal(r.readStates.length, 0);
     // Committing the no-op releases it into a heartbeat round.
@@ -101,13 +95,7 @@ describe("§8 client interaction", () => {
     hup(nt, 1);
     const lead = nt.raft(1);
     for (const ctx of ["a", "b", "c"]) {
-      lead.step(
-        message({
-          type: MessageType.MsgReadIndex,
-          from: 1n,
-          entries: [{ term: 0, index: 0, type: EntryType.EntryNormal, data: enc(ctx) }],
-        }),
-      );
+      readIndexOn(lead, ctx);
     }
     const out = lead.readMessages();
     assert.deepEqual(out.map(brief), ["1->2 MsgHeartbeat t1 c1", "1->3 MsgHeartbeat t1 c1"]);
@@ -145,13 +133,7 @@ describe("§8 client interaction", () => {
     const r = newTestRaft(1, 10, 1, newTestStorage(ids(1)));
     r.becomeCandidate();
     r.becomeLeader();
-    r.step(
-      message({
-        type: MessageType.MsgReadIndex,
-        from: 1n,
-        entries: [{ term: 0, index: 0, type: EntryType.EntryNormal, data: enc("solo") }],
-      }),
-    );
+    readIndexOn(r, "solo");
     assert.equal(r.readStates[0]?.index, 1);
   });
 });

@@ -22,6 +22,18 @@ const snapshot = (index: number, term: number, voters = ids(1, 2)): Snapshot => 
   },
 });
 
+/** A leader of {1,2} whose log starts after a snapshot at 11, sending that snapshot to 2. */
+function leaderSendingSnapshot() {
+  const s = newTestStorage(ids(1, 2));
+  s.applySnapshot(snapshot(11, 11));
+  const r = newTestRaft(1, 10, 1, s);
+  r.becomeCandidate();
+  r.becomeLeader();
+  const pr = r.prs.progress.get(2n)!;
+  pr.becomeSnapshot(11);
+  return { r, pr };
+}
+
 describe("§7 log compaction", () => {
   test("§7 - each server compacts on its own: the snapshot replaces the log up to its index", () => {
     const nt = new Network([null, null, null]);
@@ -97,13 +109,7 @@ describe("§7 log compaction", () => {
 
   test("§7 - once the snapshot is reported applied (or failed), the leader probes the follower again", () => {
     for (const status of ["finish", "failure"] as const) {
-      const s = newTestStorage(ids(1, 2));
-      s.applySnapshot(snapshot(11, 11));
-      const r = newTestRaft(1, 10, 1, s);
-      r.becomeCandidate();
-      r.becomeLeader();
-      const pr = r.prs.progress.get(2n)!;
-      pr.becomeSnapshot(11);
+      const { r, pr } = leaderSendingSnapshot();
       r.step(message({ type: MessageType.MsgSnapStatus, from: 2n, to: 1n, reject: status === "failure" }));
       assert.equal(pr.state, ProgressState.StateProbe);
       assert.equal(pr.next, status === "finish" ? 12 : 1 + pr.match);
@@ -112,13 +118,7 @@ describe("§7 log compaction", () => {
   });
 
   test("§7 - an acknowledgement past the log's start ends the snapshot state", () => {
-    const s = newTestStorage(ids(1, 2));
-    s.applySnapshot(snapshot(11, 11));
-    const r = newTestRaft(1, 10, 1, s);
-    r.becomeCandidate();
-    r.becomeLeader();
-    const pr = r.prs.progress.get(2n)!;
-    pr.becomeSnapshot(11);
+    const { r, pr } = leaderSendingSnapshot();
     r.step(message({ type: MessageType.MsgAppResp, from: 2n, to: 1n, term: r.term, index: 11 }));
     assert.equal(pr.state, ProgressState.StateReplicate);
     assert.equal(pr.match, 11);

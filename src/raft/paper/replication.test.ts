@@ -12,6 +12,7 @@ import {
   propose,
   proposeTo,
   take,
+  withLog,
 } from "../testing/helpers.js";
 import { ids, Network, newTestRaft, newTestStorage, nextEnts } from "../testing/network.js";
 import { type Entry, EntryType, MessageType, message } from "../types.js";
@@ -22,15 +23,6 @@ const ent = (index: number, term: number): Entry => ({
   type: EntryType.EntryNormal,
   data: new Uint8Array(0),
 });
-
-/** A raft whose log holds these (index, term) entries (stable) at the given term. */
-function withLog(id: number, log: [number, number][], term: number, peers = ids(1, 2, 3)) {
-  const s = newTestStorage(peers);
-  s.append(log.map(([i, t]) => ent(i, t)));
-  const r = newTestRaft(id, 10, 1, s);
-  r.loadState({ term, vote: 0n, commit: 0 });
-  return { r, s };
-}
 
 describe("§5.3 log replication", () => {
   test("§5.3 - the leader appends a proposal to its log and sends AppendEntries to every follower", () => {
@@ -83,14 +75,7 @@ describe("§5.3 log replication", () => {
   });
 
   test("§5.3 - committing an entry commits every entry before it, including older terms'", () => {
-    const { r, s } = withLog(
-      1,
-      [
-        [1, 1],
-        [2, 2],
-      ],
-      2,
-    );
+    const { r, s } = withLog(1, "1 2", 2);
     r.becomeCandidate();
     r.becomeLeader();
     proposeTo(r, "some data");
@@ -144,14 +129,7 @@ describe("§5.3 log replication", () => {
       { term: 3, index: 3, want: "1->2 MsgAppResp t2 i3 reject(2)" }, // unexisting entry
     ];
     for (const c of cases) {
-      const { r } = withLog(
-        1,
-        [
-          [1, 1],
-          [2, 2],
-        ],
-        0,
-      );
+      const { r } = withLog(1, "1 2", 0);
       r.loadState({ term: 0, vote: 0n, commit: 1 });
       r.becomeFollower(2, 2n);
       r.step(
@@ -198,14 +176,7 @@ describe("§5.3 log replication", () => {
       { index: 0, term: 0, ents: [[1, 3]], want: [[1, 3]] },
     ];
     for (const c of cases) {
-      const { r } = withLog(
-        1,
-        [
-          [1, 1],
-          [2, 2],
-        ],
-        0,
-      );
+      const { r } = withLog(1, "1 2", 0);
       r.becomeFollower(2, 2n);
       r.step(
         message({
@@ -223,85 +194,14 @@ describe("§5.3 log replication", () => {
   });
 
   test("§5.3 - the leader brings every kind of inconsistent follower log in line with its own (figure 7)", () => {
-    const leaderLog: [number, number][] = [
-      [1, 1],
-      [2, 1],
-      [3, 1],
-      [4, 4],
-      [5, 4],
-      [6, 5],
-      [7, 5],
-      [8, 6],
-      [9, 6],
-      [10, 6],
-    ];
-    const followers: [number, number][][] = [
-      [
-        [1, 1],
-        [2, 1],
-        [3, 1],
-        [4, 4],
-        [5, 4],
-        [6, 5],
-        [7, 5],
-        [8, 6],
-        [9, 6],
-      ],
-      [
-        [1, 1],
-        [2, 1],
-        [3, 1],
-        [4, 4],
-      ],
-      [
-        [1, 1],
-        [2, 1],
-        [3, 1],
-        [4, 4],
-        [5, 4],
-        [6, 5],
-        [7, 5],
-        [8, 6],
-        [9, 6],
-        [10, 6],
-        [11, 6],
-      ],
-      [
-        [1, 1],
-        [2, 1],
-        [3, 1],
-        [4, 4],
-        [5, 4],
-        [6, 5],
-        [7, 5],
-        [8, 6],
-        [9, 6],
-        [10, 6],
-        [11, 7],
-        [12, 7],
-      ],
-      [
-        [1, 1],
-        [2, 1],
-        [3, 1],
-        [4, 4],
-        [5, 4],
-        [6, 4],
-        [7, 4],
-      ],
-      [
-        [1, 1],
-        [2, 1],
-        [3, 1],
-        [4, 2],
-        [5, 2],
-        [6, 2],
-        [7, 3],
-        [8, 3],
-        [9, 3],
-        [10, 3],
-        [11, 3],
-      ],
+    const leaderLog = "1 1 1 4 4 5 5 6 6 6";
+    const followers = [
+      "1 1 1 4 4 5 5 6 6", // (a) missing an entry
+      "1 1 1 4", // (b) missing many
+      "1 1 1 4 4 5 5 6 6 6 6", // (c) an extra uncommitted entry
+      "1 1 1 4 4 5 5 6 6 6 7 7", // (d) extra entries of a later term
+      "1 1 1 4 4 4 4", // (e) missing entries, extra of an old term
+      "1 1 1 2 2 2 3 3 3 3 3", // (f) extra entries of old terms
     ];
     for (const f of followers) {
       const lead = withLog(1, leaderLog, 8).r;
@@ -318,32 +218,8 @@ describe("§5.3 log replication", () => {
   });
 
   test("§5.3 - a rejection hint lets the leader skip a whole conflicting term in one round trip", () => {
-    const lead = withLog(
-      1,
-      [
-        [1, 1],
-        [2, 1],
-        [3, 1],
-        [4, 4],
-        [5, 4],
-        [6, 4],
-      ],
-      5,
-    ).r;
-    const follower = withLog(
-      2,
-      [
-        [1, 1],
-        [2, 2],
-        [3, 2],
-        [4, 2],
-        [5, 2],
-        [6, 2],
-        [7, 2],
-        [8, 2],
-      ],
-      5,
-    ).r;
+    const lead = withLog(1, "1 1 1 4 4 4", 5).r;
+    const follower = withLog(2, "1 2 2 2 2 2 2 2", 5).r;
     lead.becomeCandidate();
     lead.becomeLeader();
     lead.readMessages();

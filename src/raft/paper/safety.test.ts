@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { StateType } from "../raft.js";
-import { brief, dataOf, entriesOf, hup, propose, take } from "../testing/helpers.js";
-import { ids, Network, newTestRaft, newTestStorage, nextEnts } from "../testing/network.js";
+import { brief, dataOf, entriesOf, hup, propose, take, withLog } from "../testing/helpers.js";
+import { Network, nextEnts } from "../testing/network.js";
 import { type Entry, EntryType, MessageType, message } from "../types.js";
 
 const ent = (index: number, term: number): Entry => ({
@@ -13,24 +13,9 @@ const ent = (index: number, term: number): Entry => ({
   data: new Uint8Array(0),
 });
 
-function withLog(id: number, log: [number, number][], term: number, peers = ids(1, 2, 3)) {
-  const s = newTestStorage(peers);
-  s.append(log.map(([i, t]) => ent(i, t)));
-  const r = newTestRaft(id, 10, 1, s);
-  r.loadState({ term, vote: 0n, commit: 0 });
-  return r;
-}
-
 describe("§5.4 safety", () => {
   test("§5.4.1 - a vote request carries the candidate's last log index and term", () => {
-    const r = withLog(
-      1,
-      [
-        [1, 1],
-        [2, 2],
-      ],
-      2,
-    );
+    const { r } = withLog(1, "1 2", 2);
     r.step(message({ type: MessageType.MsgHup, from: 1n, to: 1n }));
     assert.deepEqual(take(r).map(brief), ["1->2 MsgVote t3 2/2", "1->3 MsgVote t3 2/2"]);
   });
@@ -44,14 +29,7 @@ describe("§5.4 safety", () => {
       { logTerm: 1, index: 3, reject: true }, // longer but earlier last term
     ];
     for (const c of cases) {
-      const r = withLog(
-        1,
-        [
-          [1, 1],
-          [2, 2],
-        ],
-        2,
-      );
+      const { r } = withLog(1, "1 2", 2);
       r.step(
         message({ type: MessageType.MsgVote, from: 2n, to: 1n, term: 3, logTerm: c.logTerm, index: c.index }),
       );
@@ -66,14 +44,7 @@ describe("§5.4 safety", () => {
       [2, false],
       [3, true],
     ] as const) {
-      const r = withLog(
-        1,
-        [
-          [1, 1],
-          [2, 2],
-        ],
-        2,
-      );
+      const { r } = withLog(1, "1 2", 2);
       r.becomeCandidate();
       r.becomeLeader(); // appends the empty entry 3 at term 3
       r.step(message({ type: MessageType.MsgAppResp, from: 2n, to: 1n, term: r.term, index }));
@@ -84,22 +55,8 @@ describe("§5.4 safety", () => {
   test("§5.4.2 - an old-term entry replicated on a majority can still be overwritten (figure 8)", () => {
     // (b)/(c): entry 2@2 is on S1 and S2 (a majority of 3 is 2), written by a leader of
     // term 2 that crashed before committing. S3 was leader of term 3 with 2@3.
-    const s1 = withLog(
-      1,
-      [
-        [1, 1],
-        [2, 2],
-      ],
-      3,
-    );
-    const s2 = withLog(
-      2,
-      [
-        [1, 1],
-        [2, 2],
-      ],
-      3,
-    );
+    const { r: s1 } = withLog(1, "1 2", 3);
+    const { r: s2 } = withLog(2, "1 2", 3);
     // S1 becomes leader of term 4: entry 2@2 is on a majority but must not be committed
     // until an entry of term 4 is.
     s1.becomeCandidate();

@@ -4,6 +4,7 @@ import type { Raft } from "../raft.js";
 import { StateType } from "../raft.js";
 import { type Entry, EntryType, type Message, MessageType, message, type NodeId } from "../types.js";
 import type { Network } from "./network.js";
+import { ids, newTestRaft, newTestStorage } from "./network.js";
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -105,4 +106,36 @@ export function acceptAppends(r: Raft, msgs: readonly Message[]): void {
       }),
     );
   }
+}
+
+/** "1 1 4" -> [[1, 1], [2, 1], [3, 4]]: a log written as the term of each index. */
+export function termsLog(terms: string): [number, number][] {
+  return terms
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== "")
+    .map((t, i) => [i + 1, Number(t)]);
+}
+
+/** A raft (among voters 1..3 unless told) whose stable log holds these entries, at `term`. */
+export function withLog(id: number, log: [number, number][] | string, term: number, peers = ids(1, 2, 3)) {
+  const s = newTestStorage(peers);
+  const pairs = typeof log === "string" ? termsLog(log) : log;
+  s.append(
+    pairs.map(([index, t]) => ({ index, term: t, type: EntryType.EntryNormal, data: new Uint8Array(0) })),
+  );
+  const r = newTestRaft(id, 10, 1, s);
+  r.loadState({ term, vote: 0n, commit: 0 });
+  return { r, s };
+}
+
+/** Steps a MsgReadIndex carrying `ctx` into r (as RawNode.readIndex does). */
+export function readIndexOn(r: Raft, ctx: string): void {
+  r.step(
+    message({
+      type: MessageType.MsgReadIndex,
+      from: r.id,
+      entries: [{ term: 0, index: 0, type: EntryType.EntryNormal, data: enc(ctx) }],
+    }),
+  );
 }
