@@ -14,6 +14,11 @@ export class RaftLog {
   committed: number;
   /** Highest index the application has applied. Invariant: applied <= committed. */
   applied: number;
+  /**
+   * Highest index handed to the application in a Ready that is not yet advanced.
+   * Invariant: applied <= applying <= committed.
+   */
+  applying: number;
 
   constructor(
     readonly storage: Storage,
@@ -27,6 +32,7 @@ export class RaftLog {
     // Everything up to the snapshot is committed and applied by definition.
     this.committed = firstIndex - 1;
     this.applied = firstIndex - 1;
+    this.applying = firstIndex - 1;
   }
 
   toString(): string {
@@ -153,6 +159,7 @@ export class RaftLog {
       );
     }
     this.applied = i;
+    if (this.applying < i) this.applying = i;
   }
 
   stableTo(i: number, t: number): void {

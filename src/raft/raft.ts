@@ -146,6 +146,11 @@ export class Raft {
     assertConfStatesEquivalent(confState, this.switchToConfig(restored.config, restored.progress));
     if (hardState.term !== 0 || hardState.vote !== NONE || hardState.commit !== 0) this.loadState(hardState);
     if (c.applied > 0) {
+      if (c.applied < this.raftLog.applied) {
+        assert.fail(
+          `applied(${c.applied}) is below the snapshot index(${this.raftLog.applied}): restore the state machine from the snapshot first`,
+        );
+      }
       // Applied entries are committed: if the commit index on disk lags (it is written
       // without fsync when nothing else changes), catch it up rather than re-apply.
       if (c.applied > this.raftLog.committed) {
@@ -836,6 +841,17 @@ export class Raft {
   restore(s: Snapshot): boolean {
     const { index, term, confState: cs } = s.metadata;
     if (index <= this.raftLog.committed) return false;
+    if (this.raftLog.applying > this.raftLog.applied) {
+      // The application is still applying committed entries from the last Ready, conf
+      // changes among them; switching to the snapshot's configuration now would have it
+      // apply those on top of it. Refuse; the leader sends the snapshot again later.
+      if (this.verbose) {
+        this.logger.info(
+          `${this.id} deferred snapshot [index: ${index}]: entries up to ${this.raftLog.applying} are being applied`,
+        );
+      }
+      return false;
+    }
     if (this.state !== StateType.StateFollower) {
       // Only a follower gets snapshots; stepping to term+1 guarantees no leader of this
       // term misses it.

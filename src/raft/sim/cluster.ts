@@ -7,7 +7,7 @@ import { decodeMessage, encodeMessage } from "../codec.js";
 import { type AnyConfChange, confChangeOfEntry } from "../conf_change.js";
 import { ErrProposalDropped, ErrStepPeerNotFound, RaftError } from "../errors.js";
 import { messageTypeName, StateType } from "../raft.js";
-import { RawNode } from "../rawnode.js";
+import { RawNode, type Ready } from "../rawnode.js";
 import { ReadOnlyOption } from "../read_only.js";
 import type { MemoryStorage } from "../storage.js";
 import {
@@ -63,6 +63,8 @@ class SimNode {
   app: AppState = { appliedIndex: 0, chain: 0, confState: emptyConfState() };
   watch: NodeWatch;
   incarnation = 0;
+  /** A Ready persisted and sent but not yet applied and advanced. */
+  pending: Ready | null = null;
 
   constructor(
     readonly id: NodeId,
@@ -207,8 +209,18 @@ export class SimCluster {
 
   /** Handles one Ready as the server will: persist (fsync if asked), send, apply, advance. */
   processReady(n: SimNode): void {
+    if (n.pending === null) this.beginReady(n);
+    if (n.up && n.pending !== null) this.finishReady(n);
+  }
+
+  /**
+   * Takes a Ready, persists it and sends its messages. The rest (apply, advance) may
+   * come later, with other events in between, as in a server that awaits its fsync.
+   */
+  private beginReady(n: SimNode): void {
     const rn = n.rn;
     const rd = rn.ready();
+    n.pending = rd;
     const storage = n.storage!;
     this.trace.add(
       `${this.step} ready ${n.id}:${rd.hardState ? ` hs=${rd.hardState.term}/${rd.hardState.vote}/${rd.hardState.commit}` : ""}${rd.entries.length ? ` ents=${rd.entries[0]!.index}..${rd.entries[rd.entries.length - 1]!.index}@${rd.entries[rd.entries.length - 1]!.term}` : ""}${rd.snapshot ? ` snap=${rd.snapshot.metadata.index}` : ""}${rd.committedEntries.length ? ` apply=${rd.committedEntries[0]!.index}..${rd.committedEntries[rd.committedEntries.length - 1]!.index}` : ""} msgs=${rd.messages.length}${rd.mustSync ? " sync" : ""}`,
@@ -235,6 +247,18 @@ export class SimCluster {
     if (rd.mustSync) n.disk.fsync();
     // 2. send
     for (const m of rd.messages) this.send(n, m);
+    // Power cuts strike right after writes that were not synced: the window in which a
+    // durability bug (a vote or entry not fsynced before it is relied on) shows.
+    if (n.disk.unsyncedWrites() > 0 && this.crashAfterUnsynced && this.prng.chance(0.08) && this.canCrash()) {
+      this.crash(n);
+    }
+  }
+
+  /** Applies the pending Ready (snapshot, committed entries, reads) and advances. */
+  private finishReady(n: SimNode): void {
+    const rn = n.rn;
+    const rd = n.pending!;
+    n.pending = null;
     // 3. apply
     if (rd.snapshot !== null) this.applySnapshot(n, rd.snapshot);
     for (const e of rd.committedEntries) {
@@ -280,11 +304,6 @@ export class SimCluster {
         this.nodes.filter((x) => x !== n).map((x) => x.id),
       );
       this.trace.add(`${this.step} isolate leader ${n.id} right after commit ${rd.hardState.commit}`);
-    }
-    // Power cuts strike right after writes that were not synced: the window in which a
-    // durability bug (a vote or entry not fsynced before it is relied on) shows.
-    if (n.disk.unsyncedWrites() > 0 && this.crashAfterUnsynced && this.prng.chance(0.08) && this.canCrash()) {
-      this.crash(n);
     }
   }
 
@@ -454,6 +473,7 @@ export class SimCluster {
   crash(n: SimNode): void {
     this.stats.crashes++;
     n.up = false;
+    n.pending = null;
     const lost = n.disk.crash(this.prng);
     n.rawNode = null;
     n.storage = null;
@@ -462,6 +482,10 @@ export class SimCluster {
 
   restart(n: SimNode): void {
     n.storage = n.disk.load();
+    // A snapshot persisted but not yet applied when the node crashed: restore the state
+    // machine from it first (as etcd restores its backend from the snapshot file).
+    const snap = n.storage.snapshot();
+    if (snap.metadata.index > n.app.appliedIndex) this.applySnapshot(n, snap);
     // The state machine survived with its applied index and configuration.
     n.storage.setConfState(n.app.confState);
     n.rawNode = this.newRawNode(n, n.app.appliedIndex);
@@ -492,7 +516,7 @@ export class SimCluster {
       if (!n.up) continue;
       const r = n.rn.raft;
       if (r.state === StateType.StateLeader) led = true;
-      if (this.checker.checkLeader(r)) this.stats.leaders++;
+      if (this.checker.checkLeader(r, n.storage!.hardStateView())) this.stats.leaders++;
       this.checker.checkCommit(n.watch, r, n.storage!.hardStateView().commit);
     }
     if (led) this.stats.ledSteps++;
@@ -509,8 +533,17 @@ export class SimCluster {
       if (f !== undefined) this.deliver(f.m);
       else this.tickAll(true);
     } else if (roll < 680) {
-      const ready = up.filter((n) => n.rn.hasReady());
-      if (ready.length > 0) this.processReady(p.pick(ready));
+      // A node either finishes the Ready it is working on or takes a new one (and
+      // sometimes finishes it at once).
+      const ready = up.filter((n) => n.pending !== null || n.rn.hasReady());
+      if (ready.length > 0) {
+        const n = p.pick(ready);
+        if (n.pending !== null) this.finishReady(n);
+        else {
+          this.beginReady(n);
+          if (n.up && p.chance(0.5)) this.finishReady(n);
+        }
+      }
     } else if (roll < 750) {
       this.tickAll(true);
       this.trace.add(`${this.step} tick`);
@@ -606,7 +639,8 @@ export class SimCluster {
       let moved = false;
       for (const n of this.nodes) {
         if (!n.up) continue;
-        while (n.rn.hasReady()) {
+        if (n.pending !== null) this.finishReady(n);
+        while (n.up && n.rn.hasReady()) {
           this.processReady(n);
           moved = true;
         }
