@@ -7,7 +7,6 @@ import {
   ConfChangeTransition,
   ConfChangeType,
   type ConfChangeV2,
-  EMPTY_BYTES,
   type Entry,
   EntryType,
 } from "./types.js";
@@ -95,9 +94,3 @@ export function confChangesToString(ccs: readonly ConfChangeSingle[]): string {
   };
   return ccs.map((c) => `${letter[c.type]}${c.nodeId}`).join(" ");
 }
-
-export const EMPTY_CONF_CHANGE_V2: ConfChangeV2 = Object.freeze({
-  transition: ConfChangeTransition.ConfChangeTransitionAuto,
-  changes: [],
-  context: EMPTY_BYTES,
-}) as ConfChangeV2;

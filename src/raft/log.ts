@@ -14,6 +14,11 @@ export class RaftLog {
   committed: number;
   /** Highest index the application has applied. Invariant: applied <= committed. */
   applied: number;
+  /**
+   * Highest index handed to the application in a Ready that is not yet advanced.
+   * Invariant: applied <= applying <= committed.
+   */
+  applying: number;
 
   constructor(
     readonly storage: Storage,
@@ -27,6 +32,7 @@ export class RaftLog {
     // Everything up to the snapshot is committed and applied by definition.
     this.committed = firstIndex - 1;
     this.applied = firstIndex - 1;
+    this.applying = firstIndex - 1;
   }
 
   toString(): string {
@@ -42,10 +48,9 @@ export class RaftLog {
     const lastNew = index + ents.length;
     const ci = this.findConflict(ents);
     if (ci !== 0) {
-      assert.ok(
-        ci > this.committed,
-        `entry ${ci} conflict with committed entry [committed(${this.committed})]`,
-      );
+      if (ci <= this.committed) {
+        assert.fail(`entry ${ci} conflict with committed entry [committed(${this.committed})]`);
+      }
       this.appendFrom(ents, ci - (index + 1));
     }
     this.commitTo(Math.min(committed, lastNew));
@@ -60,7 +65,9 @@ export class RaftLog {
 
   private appendFrom(ents: readonly Entry[], from: number): number {
     const after = ents[from]!.index - 1;
-    assert.ok(after >= this.committed, `after(${after}) is out of range [committed(${this.committed})]`);
+    if (after < this.committed) {
+      assert.fail(`after(${after}) is out of range [committed(${this.committed})]`);
+    }
     this.unstable.truncateAndAppend(ents, from);
     return this.lastIndex();
   }
@@ -135,21 +142,24 @@ export class RaftLog {
 
   commitTo(toCommit: number): void {
     if (this.committed < toCommit) {
-      assert.ok(
-        this.lastIndex() >= toCommit,
-        `tocommit(${toCommit}) is out of range [lastIndex(${this.lastIndex()})]. Was the raft log corrupted, truncated, or lost?`,
-      );
+      if (this.lastIndex() < toCommit) {
+        assert.fail(
+          `tocommit(${toCommit}) is out of range [lastIndex(${this.lastIndex()})]. Was the raft log corrupted, truncated, or lost?`,
+        );
+      }
       this.committed = toCommit;
     }
   }
 
   appliedTo(i: number): void {
     if (i === 0) return;
-    assert.ok(
-      this.committed >= i && i >= this.applied,
-      `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`,
-    );
+    if (!(this.committed >= i && i >= this.applied)) {
+      assert.fail(
+        `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`,
+      );
+    }
     this.applied = i;
+    if (this.applying < i) this.applying = i;
   }
 
   stableTo(i: number, t: number): void {
@@ -267,10 +277,10 @@ export class RaftLog {
   }
 
   private mustCheckOutOfBounds(lo: number, hi: number): void {
-    assert.ok(lo <= hi, `invalid slice ${lo} > ${hi}`);
+    if (lo > hi) assert.fail(`invalid slice ${lo} > ${hi}`);
     const fi = this.firstIndex();
     if (lo < fi) throw new ErrCompacted();
     const length = this.lastIndex() + 1 - fi;
-    assert.ok(hi <= fi + length, `slice[${lo},${hi}) out of bound [${fi},${this.lastIndex()}]`);
+    if (hi > fi + length) assert.fail(`slice[${lo},${hi}) out of bound [${fi},${this.lastIndex()}]`);
   }
 }

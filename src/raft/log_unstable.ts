@@ -102,9 +102,8 @@ export class Unstable {
 
   private mustCheckOutOfBounds(lo: number, hi: number): void {
     const upper = this.offset + this.ents.length - this.start;
-    assert.ok(
-      lo <= hi && this.offset <= lo && hi <= upper,
-      `unstable.slice[${lo},${hi}) out of bound [${this.offset},${upper}]`,
-    );
+    if (!(lo <= hi && this.offset <= lo && hi <= upper)) {
+      assert.fail(`unstable.slice[${lo},${hi}) out of bound [${this.offset},${upper}]`);
+    }
   }
 }

@@ -50,10 +50,6 @@ export enum StateType {
 
 export const stateNames = ["StateFollower", "StateCandidate", "StateLeader", "StatePreCandidate"] as const;
 
-export const messageTypeNames: readonly string[] = Object.freeze(
-  Object.keys(MessageType).filter((k) => Number.isNaN(Number(k))),
-);
-
 export function messageTypeName(t: MessageType): string {
   return MessageType[t] ?? `MessageType(${t})`;
 }
@@ -123,8 +119,13 @@ export class Raft {
   readonly loadedHardState: HardState;
   readonly cfg: ResolvedConfig;
   readonly logger: Logger;
-  private readonly verbose: boolean;
-  private readonly debugOn: boolean;
+  /** Whether info (debug) messages are wanted: raft builds them only then. */
+  private get verbose(): boolean {
+    return this.logger.level <= LogLevel.Info;
+  }
+  private get debugOn(): boolean {
+    return this.logger.level <= LogLevel.Debug;
+  }
   private tickFn: () => void;
   private stepFn: StepFn;
 
@@ -133,8 +134,6 @@ export class Raft {
     this.cfg = c;
     this.id = c.id;
     this.logger = c.logger;
-    this.verbose = c.logger.level <= LogLevel.Info;
-    this.debugOn = c.logger.level <= LogLevel.Debug;
     this.raftLog = new RaftLog(c.storage, c.logger, c.maxCommittedSizePerReady);
     this.prs = new ProgressTracker(c.maxInflightMsgs);
     this.readOnly = new ReadOnly(c.readOnlyOption);
@@ -147,13 +146,19 @@ export class Raft {
     assertConfStatesEquivalent(confState, this.switchToConfig(restored.config, restored.progress));
     if (hardState.term !== 0 || hardState.vote !== NONE || hardState.commit !== 0) this.loadState(hardState);
     if (c.applied > 0) {
+      if (c.applied < this.raftLog.applied) {
+        assert.fail(
+          `applied(${c.applied}) is below the snapshot index(${this.raftLog.applied}): restore the state machine from the snapshot first`,
+        );
+      }
       // Applied entries are committed: if the commit index on disk lags (it is written
       // without fsync when nothing else changes), catch it up rather than re-apply.
       if (c.applied > this.raftLog.committed) {
-        assert.ok(
-          c.applied <= this.raftLog.lastIndex(),
-          `applied(${c.applied}) is beyond the last index(${this.raftLog.lastIndex()}): entries were applied before they were persisted`,
-        );
+        if (c.applied > this.raftLog.lastIndex()) {
+          assert.fail(
+            `applied(${c.applied}) is beyond the last index(${this.raftLog.lastIndex()}): entries were applied before they were persisted`,
+          );
+        }
         this.raftLog.commitTo(c.applied);
       }
       this.raftLog.appliedTo(c.applied);
@@ -192,9 +197,11 @@ export class Raft {
       t === MessageType.MsgPreVoteResp
     ) {
       // Campaign messages carry the term they are about, which is not always ours.
-      assert.ok(m.term !== 0, `term should be set when sending ${messageTypeName(t)}`);
+      if (m.term === 0) assert.fail(`term should be set when sending ${messageTypeName(t)}`);
     } else {
-      assert.ok(m.term === 0, `term should not be set when sending ${messageTypeName(t)} (was ${m.term})`);
+      if (m.term !== 0) {
+        assert.fail(`term should not be set when sending ${messageTypeName(t)} (was ${m.term})`);
+      }
       // Proposals and read requests forwarded to the leader are local messages: no term.
       if (t !== MessageType.MsgProp && t !== MessageType.MsgReadIndex) m.term = this.term;
     }
@@ -431,7 +438,13 @@ export class Raft {
       this.electionElapsed = 0;
       if (this.cfg.checkQuorum) this.step(message({ type: MessageType.MsgCheckQuorum, from: this.id }));
       // A transfer that did not finish within an election timeout is abandoned.
-      if (this.state === StateType.StateLeader && this.leadTransferee !== NONE) this.abortLeaderTransfer();
+      if (this.state === StateType.StateLeader && this.leadTransferee !== NONE) {
+        if (this.verbose)
+          this.logger.info(
+            `${this.id} [term ${this.term}] abandoned transferring leadership to ${this.leadTransferee}: timed out`,
+          );
+        this.abortLeaderTransfer();
+      }
       // A removed leader tries again (perhaps with another voter).
       if (this.removedWhileLeading()) this.handOverLeadership();
     }
@@ -449,7 +462,7 @@ export class Raft {
   resetRandomizedElectionTimeout(): void {
     const t = this.cfg.electionTick;
     const r = this.cfg.random(t);
-    assert.ok(Number.isInteger(r) && r >= 0 && r < t, `random(${t}) returned ${r}`);
+    if (!(Number.isInteger(r) && r >= 0 && r < t)) assert.fail(`random(${t}) returned ${r}`);
     this.randomizedElectionTimeout = t + r;
   }
 
@@ -687,7 +700,8 @@ export class Raft {
     if (
       (m.type === MessageType.MsgVoteResp || m.type === MessageType.MsgPreVoteResp) &&
       m.reject &&
-      m.commit > 0
+      m.commit > 0 &&
+      this.state !== StateType.StateLeader
     ) {
       this.learnCommitFromRejection(m);
     }
@@ -827,6 +841,17 @@ export class Raft {
   restore(s: Snapshot): boolean {
     const { index, term, confState: cs } = s.metadata;
     if (index <= this.raftLog.committed) return false;
+    if (this.raftLog.applying > this.raftLog.applied) {
+      // The application is still applying committed entries from the last Ready, conf
+      // changes among them; switching to the snapshot's configuration now would have it
+      // apply those on top of it. Refuse; the leader sends the snapshot again later.
+      if (this.verbose) {
+        this.logger.info(
+          `${this.id} deferred snapshot [index: ${index}]: entries up to ${this.raftLog.applying} are being applied`,
+        );
+      }
+      return false;
+    }
     if (this.state !== StateType.StateFollower) {
       // Only a follower gets snapshots; stepping to term+1 guarantees no leader of this
       // term misses it.
@@ -928,7 +953,8 @@ export class Raft {
    * A leader that was removed or demoted keeps leading only to hand over: it takes no
    * proposals, keeps replicating (so the remaining voters learn that the change is
    * committed and apply it; until then they may need it in their quorums), and transfers
-   * leadership to the most up-to-date voter. Stepping down at once instead can leave the
+   * leadership to the most up-to-date voter, stepping down when it sends MsgTimeoutNow.
+   * Stepping down at once instead (as etcd does) can leave the
    * remaining voters unable to elect anyone: their configuration may still count this
    * node, whose log is longer than theirs.
    */
@@ -949,10 +975,11 @@ export class Raft {
   }
 
   loadState(hs: HardState): void {
-    assert.ok(
-      hs.commit <= this.raftLog.lastIndex(),
-      `${this.id} state.commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
-    );
+    if (hs.commit > this.raftLog.lastIndex()) {
+      assert.fail(
+        `${this.id} state.commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
+      );
+    }
     // A snapshot holds only committed entries: a commit index on disk below it merely
     // lags (it is written without fsync when nothing else changes).
     if (hs.commit > this.raftLog.committed) this.raftLog.committed = hs.commit;
@@ -966,6 +993,11 @@ export class Raft {
 
   sendTimeoutNow(to: NodeId): void {
     this.send(message({ type: MessageType.MsgTimeoutNow, to }));
+    // A removed leader's job is done once an up-to-date voter is told to take over.
+    if (this.cfg.stepDownOnRemoval && this.removedWhileLeading()) {
+      if (this.verbose) this.logger.info(`${this.id} handed leadership over to ${to}; stepping down`);
+      this.becomeFollower(this.term, NONE);
+    }
   }
 
   /** Followers: stop trusting the current leader (lets a vote through the lease check). */
@@ -1041,10 +1073,6 @@ export class Raft {
     }
     return null;
   }
-
-  setTick(fn: () => void): void {
-    this.tickFn = fn;
-  }
 }
 
 // ---- step functions, one per role
@@ -1068,7 +1096,7 @@ function stepLeader(r: Raft, m: Message): void {
       return;
     }
     case MessageType.MsgProp: {
-      assert.ok(m.entries.length > 0, `${r.id} stepped empty MsgProp`);
+      if (m.entries.length === 0) assert.fail(`${r.id} stepped empty MsgProp`);
       if (!r.prs.progress.has(r.id)) {
         // Removed from the configuration while leading: do not take proposals.
         throw new ErrProposalDropped();
@@ -1377,14 +1405,10 @@ const CampaignTransfer = CampaignType.Transfer;
 
 /** Whether the configuration we built equals the ConfState we were given (a bug otherwise). */
 function assertConfStatesEquivalent(a: ConfState, b: ConfState): void {
-  assert.ok(
-    confStateEqual(a, b),
-    `ConfStates not equivalent after sorting: ${JSON.stringify([a, b], bigintJson)}`,
-  );
+  if (!confStateEqual(a, b))
+    assert.fail(`ConfStates not equivalent after sorting: ${JSON.stringify([a, b], bigintJson)}`);
 }
 
 function bigintJson(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? v.toString() : v;
 }
-
-export { CampaignType };

@@ -44,6 +44,11 @@ function leaderWithOneProposal(): MemoryStorage {
   return storage;
 }
 
+/** A single voter (ID 1) restarted on `storage` with the given applied index. */
+function restartAt(storage: MemoryStorage, applied: number): RawNode {
+  return new RawNode({ id: 1n, electionTick: 10, heartbeatTick: 1, storage, applied, random: testRandom() });
+}
+
 describe("RawNode", () => {
   test("rawnode - config is validated like etcd's", () => {
     const storage = new MemoryStorage();
@@ -92,14 +97,7 @@ describe("RawNode", () => {
 
   test("rawnode - restarting from storage resumes term, vote, log and applied index", () => {
     const storage = leaderWithOneProposal();
-    const restarted = new RawNode({
-      id: 1n,
-      electionTick: 10,
-      heartbeatTick: 1,
-      storage,
-      applied: 3,
-      random: testRandom(),
-    });
+    const restarted = restartAt(storage, 3);
     const st = restarted.status();
     assert.equal(st.hardState.term, 2);
     assert.equal(st.hardState.vote, 1n);
@@ -111,14 +109,7 @@ describe("RawNode", () => {
   test("rawnode - a restart whose durable commit lags the applied index catches commit up", () => {
     const storage = leaderWithOneProposal();
     storage.setHardState({ ...storage.initialState().hardState, commit: 1 });
-    const restarted = new RawNode({
-      id: 1n,
-      electionTick: 10,
-      heartbeatTick: 1,
-      storage,
-      applied: 3,
-      random: testRandom(),
-    });
+    const restarted = restartAt(storage, 3);
     assert.equal(restarted.status().hardState.commit, 3);
     assert.throws(
       () =>
@@ -196,5 +187,53 @@ describe("RawNode", () => {
     assert.equal(rd.hardState?.vote, 1n);
     assert.equal(rd.mustSync, true);
     assert.ok(rd.messages.every((m) => m.type === MessageType.MsgVote));
+  });
+
+  test("rawnode - a snapshot arriving while the last Ready's entries are being applied is deferred", () => {
+    const env = new InteractionEnv();
+    env.level = 4; // quiet
+    env.addNodes(2, { voters: [1n, 2n], index: 2 });
+    env.campaign(1);
+    env.stabilize();
+    env.propose(1, "x");
+    env.processReady(1); // MsgApp with x
+    env.deliverMsgs(2n);
+    env.processReady(2); // persisted; the ack goes out
+    env.deliverMsgs(1n); // x commits on the leader
+    env.processReady(1); // which tells the follower
+    env.deliverMsgs(2n);
+    const follower = env.node(2).rawNode;
+    const rd = follower.ready(); // carries committed entries, not yet applied
+    assert.ok(rd.committedEntries.length > 0);
+    const snap = {
+      data: new Uint8Array(0),
+      metadata: {
+        index: 20,
+        term: 1,
+        confState: { voters: [1n, 2n], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
+      },
+    };
+    follower.step(
+      message({ type: MessageType.MsgSnap, from: 1n, to: 2n, term: follower.raft.term, snapshot: snap }),
+    );
+    assert.equal(follower.raft.raftLog.hasPendingSnapshot(), false, "deferred");
+    follower.advance();
+    follower.step(
+      message({ type: MessageType.MsgSnap, from: 1n, to: 2n, term: follower.raft.term, snapshot: snap }),
+    );
+    assert.equal(follower.raft.raftLog.hasPendingSnapshot(), true, "taken once the entries are applied");
+  });
+
+  test("rawnode - restarting with an applied index below the snapshot is refused", () => {
+    const storage = new MemoryStorage();
+    storage.applySnapshot({
+      data: new Uint8Array(0),
+      metadata: {
+        index: 10,
+        term: 2,
+        confState: { voters: [1n], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
+      },
+    });
+    assert.throws(() => restartAt(storage, 5), /restore the state machine from the snapshot first/);
   });
 });

@@ -229,6 +229,8 @@ export class RawNode {
     };
     r.msgs = [];
     r.readStates = [];
+    const ce = rd.committedEntries;
+    if (ce.length > 0) r.raftLog.applying = ce[ce.length - 1]!.index;
     if (softChanged) {
       this.prevSoftLead = r.lead;
       this.prevSoftState = r.state;

@@ -69,10 +69,9 @@ export class MemoryStorage implements Storage {
   entries(lo: number, hi: number, maxSizeBytes: number): Entry[] {
     const offset = this.ents[0]!.index;
     if (lo <= offset) throw new ErrCompacted();
-    assert.ok(
-      hi <= this.lastIndex() + 1,
-      `entries' hi(${hi}) is out of bound lastindex(${this.lastIndex()})`,
-    );
+    if (hi > this.lastIndex() + 1) {
+      assert.fail(`entries' hi(${hi}) is out of bound lastindex(${this.lastIndex()})`);
+    }
     if (this.ents.length === 1) throw new ErrUnavailable();
     const from = lo - offset;
     const n = limitCount(this.ents, from, hi - offset, maxSizeBytes);
@@ -121,7 +120,7 @@ export class MemoryStorage implements Storage {
   createSnapshot(i: number, confState: ConfState | null, data: Uint8Array): Snapshot {
     if (i <= this.snap.metadata.index) throw new ErrSnapOutOfDate();
     const offset = this.ents[0]!.index;
-    assert.ok(i <= this.lastIndex(), `snapshot ${i} is out of bound lastindex(${this.lastIndex()})`);
+    if (i > this.lastIndex()) assert.fail(`snapshot ${i} is out of bound lastindex(${this.lastIndex()})`);
     const term = this.ents[i - offset]!.term;
     this.snap = {
       data,
@@ -135,10 +134,9 @@ export class MemoryStorage implements Storage {
   compact(compactIndex: number): void {
     const offset = this.ents[0]!.index;
     if (compactIndex <= offset) throw new ErrCompacted();
-    assert.ok(
-      compactIndex <= this.lastIndex(),
-      `compact ${compactIndex} is out of bound lastindex(${this.lastIndex()})`,
-    );
+    if (compactIndex > this.lastIndex()) {
+      assert.fail(`compact ${compactIndex} is out of bound lastindex(${this.lastIndex()})`);
+    }
     const k = compactIndex - offset;
     const term = this.ents[k]!.term;
     this.ents.splice(0, k);
@@ -158,10 +156,9 @@ export class MemoryStorage implements Storage {
     if (first > entries[0]!.index) from = first - entries[0]!.index;
     const startIndex = entries[from]!.index;
     const at = startIndex - this.ents[0]!.index;
-    assert.ok(
-      at <= this.ents.length,
-      `missing log entry [last: ${this.lastIndex()}, append at: ${startIndex}]`,
-    );
+    if (at > this.ents.length) {
+      assert.fail(`missing log entry [last: ${this.lastIndex()}, append at: ${startIndex}]`);
+    }
     if (at < this.ents.length) this.ents.length = at; // truncate the conflicting suffix
     for (let i = from; i < entries.length; i++) this.ents.push(entries[i]!);
   }

@@ -1,7 +1,6 @@
 // Applies configuration changes to a tracker's configuration, refusing the ones etcd's
 // raft refuses. Works on copies: the caller installs the result only if it is valid.
 import { ErrInvalidConfChange } from "../errors.js";
-import { describeJoint } from "../quorum/index.js";
 import { cloneTrackerConfig, Progress, type ProgressMap, type TrackerConfig } from "../tracker/index.js";
 import { type ConfChangeSingle, ConfChangeType, type NodeId } from "../types.js";
 
@@ -202,8 +201,4 @@ export function checkInvariants(config: TrackerConfig, progress: ProgressMap): v
 function checkAndReturn(config: TrackerConfig, progress: ProgressMap): ChangeResult {
   checkInvariants(config, progress);
   return { config, progress };
-}
-
-export function describeConfig(config: TrackerConfig): string {
-  return describeJoint(config.voters);
 }

@@ -2,7 +2,7 @@
 // record of what the cluster has committed and applied. A violation throws Violation.
 import type { Raft } from "../raft.js";
 import { StateType } from "../raft.js";
-import type { Entry, NodeId, Snapshot } from "../types.js";
+import type { Entry, HardState, NodeId, Snapshot } from "../types.js";
 
 export class Violation extends Error {
   override name = "Violation";
@@ -39,12 +39,16 @@ export interface NodeWatch {
   /** Commit and applied indexes seen last step (this incarnation). */
   lastCommit: number;
   lastApplied: number;
+  /** The term this node led at the last check, or -1. */
+  ledTerm: number;
 }
 
 export class Checker {
   private readonly leaderOfTerm = new Map<number, NodeId>();
   /** committedTerm[i]: the term of the entry committed at i (0 = unknown yet). */
   private readonly committedTerm: number[] = [0];
+  /** committedInTerm[i]: the term of the node that first saw i committed. */
+  private readonly committedInTerm: number[] = [0];
   /** For log matching: (index, term) -> content key and previous entry's term. */
   private readonly entryAt = new Map<string, { key: string; prevTerm: number }>();
   /** appliedChain[i]: running hash of the applied sequence through i. */
@@ -58,12 +62,17 @@ export class Checker {
   maxAckedIndex = 0;
 
   newWatch(id: NodeId, commit: number, applied: number): NodeWatch {
-    return { id, checkedCommit: 0, lastCommit: commit, lastApplied: applied };
+    return { id, checkedCommit: 0, lastCommit: commit, lastApplied: applied, ledTerm: -1 };
   }
 
-  /** Election safety: at most one leader per term; and the new leader's log is complete. */
-  checkLeader(r: Raft): boolean {
-    if (r.state !== StateType.StateLeader) return false;
+  /**
+   * Election safety: at most one leader per term; and the new leader's log is complete.
+   * A node counts as leader once its vote for itself is written: before that nothing it
+   * did as leader can have left it (a single voter elects itself in memory, and a crash
+   * before its Ready is handled undoes that unseen).
+   */
+  checkLeader(r: Raft, written: Readonly<HardState>): boolean {
+    if (r.state !== StateType.StateLeader || written.term !== r.term || written.vote !== r.id) return false;
     const known = this.leaderOfTerm.get(r.term);
     if (known === r.id) return false;
     if (known !== undefined) {
@@ -74,24 +83,22 @@ export class Checker {
     return true;
   }
 
-  /** Leader completeness: every committed entry is in a new leader's log. */
+  /**
+   * Leader completeness: an entry committed in an earlier term is in a new leader's log.
+   * (Committed in term t means: first seen committed by a node at term t; the leader
+   * that committed it had a term <= t.)
+   */
   private checkLeaderCompleteness(r: Raft): void {
     const log = r.raftLog;
-    if (log.lastIndex() < this.maxCommitted) {
-      throw new Violation(
-        "leader completeness",
-        `leader ${r.id} of term ${r.term} has last index ${log.lastIndex()} < committed ${this.maxCommitted}`,
-      );
-    }
     const from = log.firstIndex() - 1;
     for (let i = Math.max(from, 1); i <= this.maxCommitted; i++) {
       const want = this.committedTerm[i] ?? 0;
-      if (want === 0) continue;
-      const have = log.termOrZero(i);
+      if (want === 0 || (this.committedInTerm[i] ?? 0) >= r.term) continue;
+      const have = i <= log.lastIndex() ? log.termOrZero(i) : 0;
       if (have !== want) {
         throw new Violation(
           "leader completeness",
-          `leader ${r.id} of term ${r.term} has term ${have} at index ${i}, committed term is ${want}`,
+          `leader ${r.id} of term ${r.term} has term ${have} at index ${i} (last index ${log.lastIndex()}), committed term is ${want}`,
         );
       }
     }
@@ -107,6 +114,21 @@ export class Checker {
     if (log.committed < w.lastCommit) {
       throw new Violation("commit monotonic", `${w.id} commit went from ${w.lastCommit} to ${log.committed}`);
     }
+    // §5.4.2: a leader commits by counting replicas only entries of its own term (older
+    // ones are committed indirectly, as a prefix of one of those).
+    const leading = r.state === StateType.StateLeader;
+    if (
+      leading &&
+      w.ledTerm === r.term &&
+      log.committed > w.lastCommit &&
+      log.termOrZero(log.committed) !== r.term
+    ) {
+      throw new Violation(
+        "leader commits only current-term entries",
+        `${w.id} (leader of term ${r.term}) moved its commit index to ${log.committed}, an entry of term ${log.termOrZero(log.committed)}`,
+      );
+    }
+    w.ledTerm = leading ? r.term : -1;
     w.lastCommit = log.committed;
     if (log.applied < w.lastApplied) {
       throw new Violation(
@@ -119,18 +141,20 @@ export class Checker {
     if (c <= w.checkedCommit) return;
     const snapIndex = log.firstIndex() - 1;
     for (let i = Math.max(w.checkedCommit + 1, snapIndex, 1); i <= c; i++) {
-      this.recordCommitted(w.id, i, log.termOrZero(i));
+      this.recordCommitted(w.id, i, log.termOrZero(i), r.term);
     }
     w.checkedCommit = c;
     if (c > this.maxCommitted) this.maxCommitted = c;
   }
 
-  private recordCommitted(id: NodeId, i: number, term: number): void {
+  private recordCommitted(id: NodeId, i: number, term: number, nodeTerm: number): void {
     if (term === 0) return; // compacted below a snapshot we cannot see into
     const known = this.committedTerm[i] ?? 0;
     if (known === 0) {
       while (this.committedTerm.length < i) this.committedTerm.push(0);
+      while (this.committedInTerm.length < i) this.committedInTerm.push(0);
       this.committedTerm[i] = term;
+      this.committedInTerm[i] = nodeTerm;
     } else if (known !== term) {
       throw new Violation(
         "committed entries never change",

@@ -14,6 +14,7 @@ const { values } = parseArgs({
     nodes: { type: "string" },
     trace: { type: "boolean", default: false },
     "trace-out": { type: "string" },
+    tail: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -28,6 +29,7 @@ if (values.help) {
       "  --nodes 3|5    cluster size (default: alternate by seed)",
       "  --trace        print the full trace of each seed run",
       "  --trace-out F  write the full trace (of the last failing seed, or of --seed) to F",
+      "  --tail N       trace lines shown with a failure (default 300)",
       "",
     ].join("\n"),
   );
@@ -79,7 +81,7 @@ for (const seed of seeds) {
       );
   } else {
     failed++;
-    process.stdout.write(`${describeFailure(r)}\n`);
+    process.stdout.write(`${describeFailure(r, int(values.tail, 300))}\n`);
   }
   const out = values["trace-out"];
   if (out !== undefined && (!r.ok || seeds.length === 1))

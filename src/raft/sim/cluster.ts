@@ -3,10 +3,11 @@
 // processing, proposals, reads, conf changes, leadership transfers, compactions, crashes
 // that lose unsynced writes, and restarts. The checker runs after every step; then a
 // quiet phase without faults must elect a leader and commit within a bound.
+import { decodeMessage, encodeMessage } from "../codec.js";
 import { type AnyConfChange, confChangeOfEntry } from "../conf_change.js";
 import { ErrProposalDropped, ErrStepPeerNotFound, RaftError } from "../errors.js";
 import { messageTypeName, StateType } from "../raft.js";
-import { RawNode } from "../rawnode.js";
+import { RawNode, type Ready } from "../rawnode.js";
 import { ReadOnlyOption } from "../read_only.js";
 import type { MemoryStorage } from "../storage.js";
 import {
@@ -62,6 +63,8 @@ class SimNode {
   app: AppState = { appliedIndex: 0, chain: 0, confState: emptyConfState() };
   watch: NodeWatch;
   incarnation = 0;
+  /** A Ready persisted and sent but not yet applied and advanced. */
+  pending: Ready | null = null;
 
   constructor(
     readonly id: NodeId,
@@ -133,6 +136,8 @@ export class SimCluster {
     ledSteps: 0,
   };
   private reorderRate: number;
+  /** Fault phase only: crash a node now and then right after an unsynced write. */
+  private crashAfterUnsynced = true;
 
   constructor(readonly opts: SimOptions) {
     this.prng = new Prng(opts.seed);
@@ -147,7 +152,7 @@ export class SimCluster {
       preVote: p.chance(0.6),
       checkQuorum,
       readOnlyOption: checkQuorum && p.chance(0.25) ? ReadOnlyOption.LeaseBased : ReadOnlyOption.Safe,
-      maxSizePerMsg: p.pick([0, 64, 256, 1024 * 1024]),
+      maxSizePerMsg: p.pick([0, 0, 64, 256, 1024 * 1024]),
       maxInflightMsgs: p.pick([1, 2, 4, 256]),
       maxUncommittedEntriesSize: p.pick([0, 0, 64]),
     };
@@ -204,8 +209,18 @@ export class SimCluster {
 
   /** Handles one Ready as the server will: persist (fsync if asked), send, apply, advance. */
   processReady(n: SimNode): void {
+    if (n.pending === null) this.beginReady(n);
+    if (n.up && n.pending !== null) this.finishReady(n);
+  }
+
+  /**
+   * Takes a Ready, persists it and sends its messages. The rest (apply, advance) may
+   * come later, with other events in between, as in a server that awaits its fsync.
+   */
+  private beginReady(n: SimNode): void {
     const rn = n.rn;
     const rd = rn.ready();
+    n.pending = rd;
     const storage = n.storage!;
     this.trace.add(
       `${this.step} ready ${n.id}:${rd.hardState ? ` hs=${rd.hardState.term}/${rd.hardState.vote}/${rd.hardState.commit}` : ""}${rd.entries.length ? ` ents=${rd.entries[0]!.index}..${rd.entries[rd.entries.length - 1]!.index}@${rd.entries[rd.entries.length - 1]!.term}` : ""}${rd.snapshot ? ` snap=${rd.snapshot.metadata.index}` : ""}${rd.committedEntries.length ? ` apply=${rd.committedEntries[0]!.index}..${rd.committedEntries[rd.committedEntries.length - 1]!.index}` : ""} msgs=${rd.messages.length}${rd.mustSync ? " sync" : ""}`,
@@ -232,6 +247,18 @@ export class SimCluster {
     if (rd.mustSync) n.disk.fsync();
     // 2. send
     for (const m of rd.messages) this.send(n, m);
+    // Power cuts strike right after writes that were not synced: the window in which a
+    // durability bug (a vote or entry not fsynced before it is relied on) shows.
+    if (n.disk.unsyncedWrites() > 0 && this.crashAfterUnsynced && this.prng.chance(0.08) && this.canCrash()) {
+      this.crash(n);
+    }
+  }
+
+  /** Applies the pending Ready (snapshot, committed entries, reads) and advances. */
+  private finishReady(n: SimNode): void {
+    const rn = n.rn;
+    const rd = n.pending!;
+    n.pending = null;
     // 3. apply
     if (rd.snapshot !== null) this.applySnapshot(n, rd.snapshot);
     for (const e of rd.committedEntries) {
@@ -263,6 +290,27 @@ export class SimCluster {
       }
     }
     rn.advance();
+    // A leader that just moved its commit index loses contact at once, dropping what it
+    // has in flight: if it counted the wrong entries as committed, the next leader may
+    // not have them.
+    if (
+      rd.hardState !== null &&
+      rn.raft.state === StateType.StateLeader &&
+      this.crashAfterUnsynced &&
+      this.prng.chance(0.05)
+    ) {
+      this.net.partition(
+        [n.id],
+        this.nodes.filter((x) => x !== n).map((x) => x.id),
+      );
+      this.trace.add(`${this.step} isolate leader ${n.id} right after commit ${rd.hardState.commit}`);
+    }
+  }
+
+  private canCrash(): boolean {
+    let down = 0;
+    for (const n of this.nodes) if (!n.up) down++;
+    return down < Math.ceil(this.voterCount / 2);
   }
 
   private applySnapshot(n: SimNode, snap: Snapshot): void {
@@ -320,7 +368,8 @@ export class SimCluster {
     this.trace.add(`${this.step} deliver ${describeBrief(m)}`);
     this.stats.delivered++;
     try {
-      to.rn.step(m);
+      // Over the wire in etcd's encoding: nothing is shared between nodes but bytes.
+      to.rn.step(decodeMessage(encodeMessage(m)));
     } catch (e) {
       if (!(e instanceof ErrStepPeerNotFound || e instanceof ErrProposalDropped)) throw e;
       this.trace.add(`${this.step} ${to.id} refused: ${(e as Error).message}`);
@@ -424,6 +473,7 @@ export class SimCluster {
   crash(n: SimNode): void {
     this.stats.crashes++;
     n.up = false;
+    n.pending = null;
     const lost = n.disk.crash(this.prng);
     n.rawNode = null;
     n.storage = null;
@@ -432,6 +482,10 @@ export class SimCluster {
 
   restart(n: SimNode): void {
     n.storage = n.disk.load();
+    // A snapshot persisted but not yet applied when the node crashed: restore the state
+    // machine from it first (as etcd restores its backend from the snapshot file).
+    const snap = n.storage.snapshot();
+    if (snap.metadata.index > n.app.appliedIndex) this.applySnapshot(n, snap);
     // The state machine survived with its applied index and configuration.
     n.storage.setConfState(n.app.confState);
     n.rawNode = this.newRawNode(n, n.app.appliedIndex);
@@ -462,7 +516,7 @@ export class SimCluster {
       if (!n.up) continue;
       const r = n.rn.raft;
       if (r.state === StateType.StateLeader) led = true;
-      if (this.checker.checkLeader(r)) this.stats.leaders++;
+      if (this.checker.checkLeader(r, n.storage!.hardStateView())) this.stats.leaders++;
       this.checker.checkCommit(n.watch, r, n.storage!.hardStateView().commit);
     }
     if (led) this.stats.ledSteps++;
@@ -473,27 +527,37 @@ export class SimCluster {
     const p = this.prng;
     const up = this.upNodes();
     const roll = p.int(1000);
-    if (roll < 420) {
+    const canCrash = up.length > 0 && this.canCrash();
+    if (roll < 400) {
       const f = this.net.take(this.reorderRate);
       if (f !== undefined) this.deliver(f.m);
       else this.tickAll(true);
-    } else if (roll < 700) {
-      const ready = up.filter((n) => n.rn.hasReady());
-      if (ready.length > 0) this.processReady(p.pick(ready));
-    } else if (roll < 770) {
+    } else if (roll < 680) {
+      // A node either finishes the Ready it is working on or takes a new one (and
+      // sometimes finishes it at once).
+      const ready = up.filter((n) => n.pending !== null || n.rn.hasReady());
+      if (ready.length > 0) {
+        const n = p.pick(ready);
+        if (n.pending !== null) this.finishReady(n);
+        else {
+          this.beginReady(n);
+          if (n.up && p.chance(0.5)) this.finishReady(n);
+        }
+      }
+    } else if (roll < 750) {
       this.tickAll(true);
       this.trace.add(`${this.step} tick`);
-    } else if (roll < 900) {
+    } else if (roll < 880) {
       // Clients mostly find the leader; the rest go through followers.
       const l = this.leader();
       const to = l !== undefined && p.chance(0.6) ? l : up.length > 0 ? p.pick(up) : undefined;
       if (to !== undefined) this.propose(to);
-    } else if (roll < 925) {
+    } else if (roll < 900) {
       if (up.length > 0) this.readIndex(p.pick(up));
-    } else if (roll < 940) {
+    } else if (roll < 915) {
       const l = this.leader() ?? (up.length > 0 ? p.pick(up) : undefined);
       if (l !== undefined) this.proposeConfChange(l);
-    } else if (roll < 947) {
+    } else if (roll < 922) {
       const l = this.leader();
       if (l !== undefined) {
         const to = p.pick(l.rn.raft.prs.voterNodes());
@@ -501,22 +565,36 @@ export class SimCluster {
         this.stats.transfers++;
         this.trace.add(`${this.step} transfer leadership ${l.id} -> ${to}`);
       }
-    } else if (roll < 962) {
+    } else if (roll < 937) {
       if (up.length > 0) this.compact(p.pick(up));
-    } else if (roll < 966) {
-      const down = this.nodes.length - up.length;
-      if (up.length > 0 && down < Math.ceil(this.voterCount / 2)) this.crash(p.pick(up));
-    } else if (roll < 984) {
+    } else if (roll < 940) {
+      if (canCrash) this.crash(p.pick(up));
+    } else if (roll < 944) {
+      // Leaders crash too, often with entries only some followers have.
+      const l = this.leader();
+      if (l !== undefined && canCrash) this.crash(l);
+    } else if (roll < 954) {
+      // A crash while writes are still unsynced: the window where they get lost.
+      const unsynced = up.filter((n) => n.disk.unsyncedWrites() > 0);
+      if (unsynced.length > 0 && canCrash) this.crash(p.pick(unsynced));
+    } else if (roll < 980) {
       const down = this.nodes.filter((n) => !n.up);
       if (down.length > 0) this.restart(p.pick(down));
-    } else if (roll < 990) {
+    } else if (roll < 985) {
       this.changeWeather();
+    } else if (roll < 988) {
+      // Cut the leader off: it keeps taking proposals it cannot commit.
+      const l = this.leader();
+      if (l !== undefined) {
+        this.net.partition(
+          [l.id],
+          this.nodes.filter((n) => n !== l).map((n) => n.id),
+        );
+        this.trace.add(`${this.step} isolate leader ${l.id}`);
+      }
     } else {
-      // A crash right after a Ready was taken but before the next one: the commonest
-      // window for losing unsynced writes.
-      const ready = up.filter((n) => n.disk.unsyncedWrites() > 0);
-      if (ready.length > 0 && this.nodes.length - up.length < Math.ceil(this.voterCount / 2))
-        this.crash(p.pick(ready));
+      this.net.heal();
+      this.trace.add(`${this.step} heal`);
     }
   }
 
@@ -561,7 +639,8 @@ export class SimCluster {
       let moved = false;
       for (const n of this.nodes) {
         if (!n.up) continue;
-        while (n.rn.hasReady()) {
+        if (n.pending !== null) this.finishReady(n);
+        while (n.up && n.rn.hasReady()) {
           this.processReady(n);
           moved = true;
         }
@@ -585,6 +664,7 @@ export class SimCluster {
     this.net.lossRate = 0;
     this.net.dupRate = 0;
     this.reorderRate = 0;
+    this.crashAfterUnsynced = false;
     this.trace.add(`${this.step} === quiet phase ===`);
     const bound = LIVENESS_ELECTION_TIMEOUTS * this.knobs.electionTick;
     // The liveness proposal; proposed again (under a new key) if it gets lost.

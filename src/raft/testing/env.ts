@@ -19,6 +19,7 @@ import { StateType, stateNames } from "../raft.js";
 import { RawNode } from "../rawnode.js";
 import { Prng } from "../sim/prng.js";
 import { MemoryStorage } from "../storage.js";
+import { describeTrackerConfig } from "../tracker/index.js";
 import {
   type ConfState,
   type Entry,
@@ -30,12 +31,30 @@ import {
   type Snapshot,
 } from "../types.js";
 
+/**
+ * Storage whose snapshot() is the application's current state (applied index and
+ * configuration), as etcd's server and etcd's own interaction tests provide: a follower
+ * that needs a snapshot gets a fresh one, which includes every applied conf change.
+ */
+export class EnvStorage extends MemoryStorage {
+  current: (() => Snapshot | null) | null = null;
+
+  override snapshot(): Snapshot {
+    const stored = super.snapshot();
+    const fresh = this.current?.() ?? null;
+    return fresh !== null && fresh.metadata.index > stored.metadata.index ? fresh : stored;
+  }
+}
+
 export interface EnvNode {
   id: NodeId;
   rawNode: RawNode;
-  storage: MemoryStorage;
+  storage: EnvStorage;
   /** Applied normal entries' data, in order (the "state machine"). */
   applied: Entry[];
+  /** The application's applied index and the configuration as of it. */
+  appliedIndex: number;
+  confState: ConfState;
   /** Snapshots this node created or received. */
   history: Snapshot[];
   /** The config the node was created with (reused on restart). */
@@ -88,7 +107,9 @@ export class InteractionEnv {
     if (l >= this.level) this.write(`${name} ${msg}`);
   }
 
+  /** Adds to the transcript (nothing at log level Silent: set-up steps stay quiet). */
   write(line: string): void {
+    if (this.level === LogLevel.Silent) return;
     for (const l of line.split("\n")) this.out.push(this.indent + l);
   }
 
@@ -121,7 +142,7 @@ export class InteractionEnv {
   addNodes(count: number, opts: AddNodesOptions = {}): void {
     for (let i = 0; i < count; i++) {
       const id = BigInt(this.nodes.length + 1);
-      const storage = new MemoryStorage();
+      const storage = new EnvStorage();
       const cs: ConfState = { ...emptyConfState(), voters: opts.voters ?? [], learners: opts.learners ?? [] };
       let applied = 0;
       if (opts.index !== undefined && opts.index > 0) {
@@ -129,14 +150,31 @@ export class InteractionEnv {
           data: new Uint8Array(0),
           metadata: { index: opts.index, term: 1, confState: cs },
         });
+        storage.setHardState({ term: 0, vote: 0n, commit: opts.index });
         applied = opts.index;
       } else if (cs.voters.length > 0 || cs.learners.length > 0) {
         storage.setConfState(cs);
       }
       const config = { ...defaultConfig, ...opts.config };
-      const partial = { id, storage, applied: [], history: [], config, down: false };
+      const partial = {
+        id,
+        storage,
+        applied: [],
+        history: [],
+        config,
+        down: false,
+        appliedIndex: applied,
+        confState: cs,
+      };
       const rawNode = this.newRawNode(partial, applied);
-      this.nodes.push({ ...partial, rawNode });
+      const node: EnvNode = { ...partial, rawNode };
+      this.nodes.push(node);
+      storage.current = () => {
+        const index = node.appliedIndex;
+        if (index === 0) return null;
+        const term = node.rawNode.raft.raftLog.term(index);
+        return { data: new Uint8Array(0), metadata: { index, term, confState: node.confState } };
+      };
     }
   }
 
@@ -188,7 +226,7 @@ export class InteractionEnv {
     const n = this.node(id);
     if (!n.rawNode.hasReady()) return false;
     const rd = n.rawNode.ready();
-    this.write(describeReady(rd));
+    this.write(describeReady(rd).trimEnd());
     // 1. persist
     if (rd.snapshot !== null) {
       n.storage.applySnapshot(rd.snapshot);
@@ -196,18 +234,28 @@ export class InteractionEnv {
     }
     n.storage.append(rd.entries);
     if (rd.hardState !== null) n.storage.setHardState(rd.hardState);
-    // 2. send
-    this.messages.push(...rd.messages);
+    // 2. send (messages across a partition or to a crashed node are lost on the way)
+    for (const m of rd.messages) {
+      const to = this.nodes.find((x) => x.id === m.to);
+      if (this.cut.has(`${m.from}->${m.to}`) || to === undefined || to.down)
+        this.write(`dropped: ${describeMessage(m)}`);
+      else this.messages.push(m);
+    }
     // 3. apply
-    if (rd.snapshot !== null) n.applied = [];
+    if (rd.snapshot !== null) {
+      n.applied = [];
+      n.appliedIndex = rd.snapshot.metadata.index;
+      n.confState = rd.snapshot.metadata.confState;
+    }
     for (const e of rd.committedEntries) {
       const cc = confChangeOfEntry(e);
       if (cc !== null) {
-        const cs = n.rawNode.applyConfChange(cc);
-        this.write(`INFO ${n.id} applied conf change -> ${describeConfState(cs)}`);
+        n.confState = n.rawNode.applyConfChange(cc);
+        this.write(`INFO ${n.id} applied conf change -> ${describeConfState(n.confState)}`);
       } else if (e.type === EntryType.EntryNormal && e.data.length > 0) {
         n.applied.push(e);
       }
+      n.appliedIndex = e.index;
     }
     n.rawNode.advance();
     return true;
@@ -303,26 +351,28 @@ export class InteractionEnv {
 
   restart(id: number | NodeId): void {
     const n = this.node(id);
-    const appliedIndex = n.rawNode.raft.raftLog.applied;
     n.down = false;
-    // The state machine survives with what it applied (its applied index is durable).
-    n.rawNode = this.newRawNode(n, Math.max(appliedIndex, n.storage.firstIndex() - 1));
+    // The state machine survives with what it applied (its applied index is durable),
+    // and raft restarts from the configuration as of that index.
+    n.storage.setConfState(n.confState);
+    n.rawNode = this.newRawNode(n, n.appliedIndex);
   }
 
   compact(id: number | NodeId, index: number): void {
     const n = this.node(id);
-    const snap = n.storage.createSnapshot(index, n.rawNode.raft.prs.confState(), new Uint8Array(0));
+    const snap = n.storage.createSnapshot(index, n.confState, new Uint8Array(0));
     n.history.push(snap);
     n.storage.compact(index);
   }
 
   status(id: number | NodeId): string {
     const r = this.node(id).rawNode.raft;
-    if (r.state !== StateType.StateLeader) return `${stateNames[r.state]} term=${r.term} lead=${r.lead}`;
-    return r.prs
-      .memberIds()
-      .map((pid) => `${pid}: ${r.prs.progress.get(pid)!.toString()}`)
-      .join("\n");
+    const config = describeTrackerConfig(r.prs.config);
+    if (r.state !== StateType.StateLeader)
+      return `${stateNames[r.state]} term=${r.term} lead=${r.lead} ${config}`;
+    return [config, ...r.prs.memberIds().map((pid) => `${pid}: ${r.prs.progress.get(pid)!.toString()}`)].join(
+      "\n",
+    );
   }
 
   raftLog(id: number | NodeId): string {

@@ -50,10 +50,9 @@ export class Progress {
   }
 
   private checkInvariant(): void {
-    assert.ok(
-      this.match >= 0 && this.match < this.next,
-      `progress invariant 0 <= match < next broken: ${this}`,
-    );
+    if (!(this.match >= 0 && this.match < this.next)) {
+      assert.fail(`progress invariant 0 <= match < next broken: ${this}`);
+    }
   }
 
   private resetState(state: ProgressState): void {
