@@ -84,7 +84,7 @@ async function observe(server: EtcdServer, name: Uint8Array, out: ServerWriter<o
     }
     const key = Buffer.from(kv.key ?? []);
     const modRevision = toNumber(kv.modRevision);
-    if (!lastSent || !lastSent.key.equals(key) || lastSent.modRevision !== modRevision) {
+    if (!lastSent?.key.equals(key) || lastSent.modRevision !== modRevision) {
       if (!out.write(withHeader(server, { header: resp.header, kv }))) await out.drained();
       lastSent = { key, modRevision };
     }
