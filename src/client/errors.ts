@@ -3,30 +3,10 @@
 // call becomes "context deadline exceeded" / "context canceled"; any other gRPC failure
 // reads like grpc-go's "rpc error: code = X desc = Y".
 import { status as Status } from "@grpc/grpc-js";
-
-/** grpc-go's names of status codes, as its errors print them. */
-const CODE_NAMES = [
-  "OK",
-  "Canceled",
-  "Unknown",
-  "InvalidArgument",
-  "DeadlineExceeded",
-  "NotFound",
-  "AlreadyExists",
-  "PermissionDenied",
-  "ResourceExhausted",
-  "FailedPrecondition",
-  "Aborted",
-  "OutOfRange",
-  "Unimplemented",
-  "Internal",
-  "Unavailable",
-  "DataLoss",
-  "Unauthenticated",
-];
+import { grpcCodeName } from "../proto/index.js";
 
 export function codeName(code: number): string {
-  return CODE_NAMES[code] ?? `Code(${code})`;
+  return grpcCodeName(code);
 }
 
 /** A gRPC failure that is not one of etcd's known errors. */

@@ -1,7 +1,8 @@
 // etcd's HashKV: a CRC-32C over the bucket name "key" and then each (revision bytes, value)
 // of the `key` bucket up to `rev`, skipping revisions at or below the compaction that the
 // compaction removes (or will remove) — exactly etcd 3.4's kvstore.go HashByRev.
-import { Crc32c, type ReadTx } from "../storage/index.js";
+import { Crc32c } from "../checksum/index.js";
+import type { ReadTx } from "../storage/index.js";
 import { decodeKeyValue } from "./kv.js";
 import { INDEX_BUCKET, indexKey, KEY_BUCKET, LATEST_BUCKET, MARK_TOMBSTONE } from "./layout.js";
 import { bytesToRev, isTombstone, readRevPair, revToBytes } from "./revision.js";

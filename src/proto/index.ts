@@ -22,6 +22,7 @@ export {
   v3lockpb,
   walpb,
 } from "./gen/etcd.js";
+export { GRPC_CODE_COUNT, grpcCodeName } from "./grpc-codes.js";
 export { Long };
 
 /**

@@ -9,5 +9,4 @@ export {
   type ScanOptions,
   type WriteTx,
 } from "./backend.js";
-export { Crc32c, crc32cUpdate } from "./crc32c.js";
 export { LmdbBackend, type LmdbBackendOptions, openLmdbBackend } from "./lmdb-backend.js";

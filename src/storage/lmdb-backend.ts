@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createReadStream, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Database, open, type RootDatabase } from "lmdb";
+import { Crc32c } from "../checksum/index.js";
 import {
   type Backend,
   type BackendSnapshot,
@@ -14,7 +15,6 @@ import {
   type ScanOptions,
   type WriteTx,
 } from "./backend.js";
-import { Crc32c } from "./crc32c.js";
 
 export interface LmdbBackendOptions {
   /**

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32c } from "./crc32c.js";
+import { crc32c } from "../checksum/index.js";
 import type { WalEntry } from "./types.js";
 import { Wal } from "./wal.js";
 

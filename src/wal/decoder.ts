@@ -3,8 +3,8 @@
 // is a torn write if it is in the last segment: the log ends before it. Anything else
 // that fails is corruption, reported with the segment and offset.
 import { join } from "node:path";
+import { crc32c } from "../checksum/index.js";
 import { toNumber, walpb } from "../proto/index.js";
-import { crc32c } from "./crc32c.js";
 import {
   WalCorruptError,
   WalCrcMismatchError,

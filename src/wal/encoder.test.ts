@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { crc32c } from "./crc32c.js";
+import { crc32c } from "../checksum/index.js";
 import { RecordEncoder } from "./encoder.js";
 import { encodeEntry, frameRecord, RecordType } from "./record.js";
 import type { WalEntry } from "./types.js";

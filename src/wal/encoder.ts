@@ -4,7 +4,7 @@
 // marshaller lays out walpb.Record{type, crc, data: raftpb.Entry}; the generated codecs
 // are ~7x slower here (an allocation per message). A property test holds this encoding
 // byte-equal to the generated one, and the interop test to etcd's own files.
-import { crc32c } from "./crc32c.js";
+import { crc32c } from "../checksum/index.js";
 import { FRAME_SIZE_BYTES, frameRecord, padBytesFor, RecordType, writeFrameSize } from "./record.js";
 import type { WalEntry } from "./types.js";
 

@@ -1,5 +1,4 @@
 // The write-ahead log and snapshot files, in etcd 3.4's formats (see README.md).
-export { crc32c } from "./crc32c.js";
 export { type DumpedRecord, describeEntry, dumpWal, formatEntries, type WalDump } from "./dump.js";
 export {
   SnapCorruptError,

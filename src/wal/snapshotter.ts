@@ -5,8 +5,8 @@
 // checks out; a bad one is renamed `.broken` and skipped, as etcd does.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { crc32c } from "../checksum/index.js";
 import { type Int64, idToLong, raftpb, snappb, toId, toNumber } from "../proto/index.js";
-import { crc32c } from "./crc32c.js";
 import { SnapCorruptError, SnapCrcMismatchError, SnapEmptyError, SnapNoSnapshotError } from "./errors.js";
 import { nodeFs, type WalFs } from "./fs.js";
 import { parseSnapName, snapName } from "./names.js";

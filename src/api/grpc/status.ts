@@ -1,4 +1,5 @@
 // gRPC status codes and the error class handlers throw to choose one.
+import { GRPC_CODE_COUNT, grpcCodeName } from "../../proto/index.js";
 
 /** gRPC status codes (google.rpc.Code). */
 export enum Status {
@@ -21,33 +22,15 @@ export enum Status {
   UNAUTHENTICATED = 16,
 }
 
-// grpc-go's codes.Code.String(), which its Prometheus interceptor uses as the grpc_code label.
-const goNames = [
-  "OK",
-  "Canceled",
-  "Unknown",
-  "InvalidArgument",
-  "DeadlineExceeded",
-  "NotFound",
-  "AlreadyExists",
-  "PermissionDenied",
-  "ResourceExhausted",
-  "FailedPrecondition",
-  "Aborted",
-  "OutOfRange",
-  "Unimplemented",
-  "Internal",
-  "Unavailable",
-  "DataLoss",
-  "Unauthenticated",
-] as const;
-
 /** Every status code, in numeric order. */
-export const allStatuses: readonly Status[] = goNames.map((_, code) => code as Status);
+export const allStatuses: readonly Status[] = Array.from(
+  { length: GRPC_CODE_COUNT },
+  (_, code) => code as Status,
+);
 
 /** The code's name as grpc-go prints it ("DeadlineExceeded"). */
 export function statusName(code: Status): string {
-  return goNames[code] ?? `Code(${code})`;
+  return grpcCodeName(code);
 }
 
 /** Trailing metadata: `-bin` keys carry bytes, every other key ASCII text. */

@@ -49,15 +49,8 @@ export const GET_SPEC: Omit<CommandSpec, "run"> = {
   ],
 };
 
-/** etcdctl's getGetOp: the key and options, or an exit with etcdctl's message. */
-export function getOp(io: Io, args: string[], flags: FlagSet): { key: string; options: GetOptions } {
-  if (args.length === 0) {
-    exitWithError(
-      io,
-      ExitCode.BadArgs,
-      "get command needs one argument as key and an optional argument as range_end",
-    );
-  }
+/** `--prefix` and `--from-key` exclude each other (etcdctl checks this first). */
+function rangeFlags(io: Io, flags: FlagSet): { prefix: boolean; fromKey: boolean } {
   const prefix = b(flags, "prefix");
   const fromKey = b(flags, "from-key");
   if (prefix && fromKey) {
@@ -67,12 +60,20 @@ export function getOp(io: Io, args: string[], flags: FlagSet): { key: string; op
       "`--prefix` and `--from-key` cannot be set at the same time, choose one",
     );
   }
-  const options: GetOptions = {};
-  const consistency = s(flags, "consistency");
-  if (consistency === "s") options.serializable = true;
-  else if (consistency !== "l")
-    exitWithError(io, ExitCode.BadFeature, `unknown consistency flag ${goQuote(consistency)}`);
+  return { prefix, fromKey };
+}
+
+/**
+ * The key and range of a get or del as etcdctl reads its arguments: an optional
+ * range_end unless `--prefix`/`--from-key`; an empty key with either flag means every key.
+ */
+function keyRange(
+  io: Io,
+  args: string[],
+  { prefix, fromKey }: { prefix: boolean; fromKey: boolean },
+): { key: string; range: { rangeEnd?: string; prefix?: true; fromKey?: true } } {
   let key = args[0] as string;
+  const range: { rangeEnd?: string; prefix?: true; fromKey?: true } = {};
   if (args.length > 1) {
     if (prefix || fromKey) {
       exitWithError(
@@ -81,8 +82,38 @@ export function getOp(io: Io, args: string[], flags: FlagSet): { key: string; op
         "too many arguments, only accept one argument when `--prefix` or `--from-key` is set",
       );
     }
-    options.rangeEnd = args[1] as string;
+    range.rangeEnd = args[1] as string;
   }
+  if (prefix) {
+    if (key.length === 0) {
+      key = "\x00";
+      range.fromKey = true;
+    } else range.prefix = true;
+  }
+  if (fromKey) {
+    if (key.length === 0) key = "\x00";
+    range.fromKey = true;
+  }
+  return { key, range };
+}
+
+/** etcdctl's getGetOp: the key and options, or an exit with etcdctl's message. */
+export function getOp(io: Io, args: string[], flags: FlagSet): { key: string; options: GetOptions } {
+  if (args.length === 0) {
+    exitWithError(
+      io,
+      ExitCode.BadArgs,
+      "get command needs one argument as key and an optional argument as range_end",
+    );
+  }
+  const which = rangeFlags(io, flags);
+  const options: GetOptions = {};
+  const consistency = s(flags, "consistency");
+  if (consistency === "s") options.serializable = true;
+  else if (consistency !== "l")
+    exitWithError(io, ExitCode.BadFeature, `unknown consistency flag ${goQuote(consistency)}`);
+  const { key, range } = keyRange(io, args, which);
+  Object.assign(options, range);
   options.limit = n(flags, "limit");
   if (n(flags, "rev") > 0) options.revision = n(flags, "rev");
   const orders: Record<string, SortOrder> = { ASCEND: "ASCEND", DESCEND: "DESCEND", "": "NONE" };
@@ -100,16 +131,6 @@ export function getOp(io: Io, args: string[], flags: FlagSet): { key: string; op
   if (target === undefined) exitWithError(io, ExitCode.BadFeature, `bad sort target ${s(flags, "sort-by")}`);
   options.sortOrder = order;
   options.sortTarget = target;
-  if (prefix) {
-    if (key.length === 0) {
-      key = "\x00";
-      options.fromKey = true;
-    } else options.prefix = true;
-  }
-  if (fromKey) {
-    if (key.length === 0) key = "\x00";
-    options.fromKey = true;
-  }
   if (b(flags, "keys-only")) options.keysOnly = true;
   return { key, options };
 }
@@ -260,38 +281,9 @@ export function delOp(io: Io, args: string[], flags: FlagSet): { key: string; op
       "del command needs one argument as key and an optional argument as range_end",
     );
   }
-  const prefix = b(flags, "prefix");
-  const fromKey = b(flags, "from-key");
-  if (prefix && fromKey) {
-    exitWithError(
-      io,
-      ExitCode.BadArgs,
-      "`--prefix` and `--from-key` cannot be set at the same time, choose one",
-    );
-  }
-  const options: DeleteOptions = {};
-  let key = args[0] as string;
-  if (args.length > 1) {
-    if (prefix || fromKey) {
-      exitWithError(
-        io,
-        ExitCode.BadArgs,
-        "too many arguments, only accept one argument when `--prefix` or `--from-key` is set",
-      );
-    }
-    options.rangeEnd = args[1] as string;
-  }
-  if (prefix) {
-    if (key.length === 0) {
-      key = "\x00";
-      options.fromKey = true;
-    } else options.prefix = true;
-  }
+  const { key, range } = keyRange(io, args, rangeFlags(io, flags));
+  const options: DeleteOptions = { ...range };
   if (b(flags, "prev-kv")) options.prevKv = true;
-  if (fromKey) {
-    if (key.length === 0) key = "\x00";
-    options.fromKey = true;
-  }
   return { key, options };
 }
 

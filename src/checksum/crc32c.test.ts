@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { crc32c } from "./crc32c.js";
+import { Crc32c, crc32c } from "./crc32c.js";
 
 /** Bit-at-a-time CRC-32C: slow, obviously right, the reference for the table version. */
 function naiveCrc32c(data: Uint8Array, prev = 0): number {
@@ -44,4 +44,14 @@ test("crc32c - chaining equals the checksum of the concatenation", () => {
 test("crc32c - reads a view at its own offset, not its buffer's start", () => {
   const whole = Buffer.from("xx123456789yy");
   assert.equal(crc32c(whole.subarray(2, 11)), 0xe3069283);
+});
+
+test("crc32c - the incremental form equals one pass at any split", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 100 }), fc.nat(), (bytes, cut) => {
+      const at = bytes.length === 0 ? 0 : cut % (bytes.length + 1);
+      const parts = new Crc32c().update(bytes.subarray(0, at)).update(bytes.subarray(at)).digest();
+      assert.equal(parts, crc32c(bytes));
+    }),
+  );
 });

@@ -1,0 +1,2 @@
+// Checksums shared by the WAL and the storage backend.
+export { Crc32c, crc32c } from "./crc32c.js";
