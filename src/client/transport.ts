@@ -378,16 +378,20 @@ export class Transport {
     });
   }
 
-  /** Opens a bidirectional stream on a ready endpoint (waits up to the given deadline). */
-  async bidi(m: MethodDef, opts?: CallOptions): Promise<grpc.ClientDuplexStream<unknown, unknown>> {
-    const deadline = this.deadlineOf(opts, false);
+  /** An authenticated, ready endpoint for a stream, within the deadline. */
+  private async streamChannel(deadline: number, opts: CallOptions | undefined): Promise<grpc.Client> {
     if (this.hasCredentials() && this.token === undefined) await this.authenticate(deadline);
-    let ch: grpc.Client;
     try {
-      ch = await this.ready(deadline, opts?.signal, opts?.endpoint);
+      return await this.ready(deadline, opts?.signal, opts?.endpoint);
     } catch (err) {
       throw err instanceof NotConnected ? err.reason : err;
     }
+  }
+
+  /** Opens a bidirectional stream on a ready endpoint (waits up to the given deadline). */
+  async bidi(m: MethodDef, opts?: CallOptions): Promise<grpc.ClientDuplexStream<unknown, unknown>> {
+    const deadline = this.deadlineOf(opts, false);
+    const ch = await this.streamChannel(deadline, opts);
     const reqCodec = codecOf(m.requestType);
     const resCodec = codecOf(m.responseType);
     return ch.makeBidiStreamRequest(
@@ -406,13 +410,7 @@ export class Transport {
     opts?: CallOptions,
   ): Promise<grpc.ClientReadableStream<unknown>> {
     const deadline = this.deadlineOf(opts, false);
-    if (this.hasCredentials() && this.token === undefined) await this.authenticate(deadline);
-    let ch: grpc.Client;
-    try {
-      ch = await this.ready(deadline, opts?.signal, opts?.endpoint);
-    } catch (err) {
-      throw err instanceof NotConnected ? err.reason : err;
-    }
+    const ch = await this.streamChannel(deadline, opts);
     const reqCodec = codecOf(m.requestType);
     const resCodec = codecOf(m.responseType);
     const callOpts: grpc.CallOptions = {};
