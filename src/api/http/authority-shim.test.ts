@@ -6,6 +6,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import type { TLSSocket } from "node:tls";
 import { etcdserverpb as pb } from "../../proto/index.js";
@@ -23,19 +24,39 @@ function handlers(): { grpc: GrpcServer; router: HttpRouter } {
   grpc.register(kv.Range, (_req, ctx) => ({
     kvs: [{ key: Buffer.from(ctx.authority ?? ""), value: Buffer.from(ctx.peer) }],
   }));
-  const router = new HttpRouter().handle("/whoami", (req, res) => {
-    const socket = req.socket as TLSSocket;
-    sendText(
-      res,
-      200,
-      JSON.stringify({
-        authority: req.headers[":authority"],
-        pad: String(req.headers["x-pad"] ?? "").length,
-        remote: `${socket.remoteAddress}:${socket.remotePort}`,
-        encrypted: socket.encrypted === true,
-      }),
-    );
-  });
+  const router = new HttpRouter()
+    .handle("/big", (req, anyRes) => {
+      const res = anyRes as Writable & { end(): void };
+      // Megabytes out, in many writes: the shim must respect the socket's backpressure.
+      const chunk = Buffer.alloc(64 * 1024, "b");
+      let left = Number(req.headers["x-size"]);
+      const more = (): void => {
+        while (left > 0) {
+          left -= chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", more);
+        }
+        res.end();
+      };
+      more();
+    })
+    .handle("/sink", async (req, res) => {
+      let size = 0;
+      for await (const chunk of req) size += (chunk as Buffer).length;
+      sendText(res, 200, String(size));
+    })
+    .handle("/whoami", (req, res) => {
+      const socket = req.socket as TLSSocket;
+      sendText(
+        res,
+        200,
+        JSON.stringify({
+          authority: req.headers[":authority"],
+          pad: String(req.headers["x-pad"] ?? "").length,
+          remote: `${socket.remoteAddress}:${socket.remotePort}`,
+          encrypted: socket.encrypted === true,
+        }),
+      );
+    });
   return { grpc, router };
 }
 
@@ -116,6 +137,45 @@ describe("authority shim through the listener", () => {
       }
     } finally {
       c.close();
+    }
+  });
+
+  test("authority shim - large bodies both ways keep flowing", async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on("error", () => {});
+    const size = 8 * 1024 * 1024;
+    try {
+      const downloaded = await new Promise<number>((resolve, reject) => {
+        const req = session.request({ ":path": "/big", ":authority": "http://x:1", "x-size": String(size) });
+        let got = 0;
+        req.on("data", (c: Buffer) => {
+          got += c.length;
+        });
+        req.on("end", () => resolve(got));
+        req.on("error", reject);
+        req.end();
+      });
+      assert.equal(downloaded, size);
+      const uploaded = await new Promise<string>((resolve, reject) => {
+        const req = session.request({ ":path": "/sink", ":method": "POST", ":authority": "http://x:1" });
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => resolve(Buffer.concat(chunks).toString()));
+        req.on("error", reject);
+        const chunk = Buffer.alloc(64 * 1024, "u");
+        let left = size;
+        const more = (): void => {
+          while (left > 0) {
+            left -= chunk.length;
+            if (!req.write(chunk)) return void req.once("drain", more);
+          }
+          req.end();
+        };
+        more();
+      });
+      assert.equal(uploaded, String(size));
+    } finally {
+      session.close();
     }
   });
 

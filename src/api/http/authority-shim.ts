@@ -104,8 +104,11 @@ export class AuthorityShim extends Duplex {
     this.socket.resume();
   }
 
+  // A write is done once the socket has taken it without pushing back: waiting for the
+  // kernel to take each one too would add an event-loop turn to every response.
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.socket.write(chunk, callback);
+    if (this.socket.write(chunk)) callback();
+    else this.socket.once("drain", () => callback());
   }
 
   override _writev(
@@ -113,10 +116,11 @@ export class AuthorityShim extends Duplex {
     callback: (error?: Error | null) => void,
   ): void {
     this.socket.cork();
-    for (const [i, { chunk }] of chunks.entries()) {
-      this.socket.write(chunk, i === chunks.length - 1 ? callback : undefined);
-    }
+    let room = true;
+    for (const { chunk } of chunks) room = this.socket.write(chunk);
     this.socket.uncork();
+    if (room) callback();
+    else this.socket.once("drain", () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {

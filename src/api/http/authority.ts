@@ -14,16 +14,14 @@ for (const c of ALLOWED) VALID[c.charCodeAt(0)] = 1;
 const REPLACEMENT = "_".charCodeAt(0);
 
 /** Names nghttp2 checks with its authority table. */
-export function isAuthorityName(name: Uint8Array): boolean {
-  return equals(name, AUTHORITY) || equals(name, HOST);
+export function isAuthorityName(name: Buffer): boolean {
+  return name.length === AUTHORITY.length
+    ? name.equals(AUTHORITY)
+    : name.length === HOST.length && name.equals(HOST);
 }
 
 const AUTHORITY = Buffer.from(":authority");
 const HOST = Buffer.from("host");
-
-function equals(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
-}
 
 /** True if nghttp2 accepts the value as :authority (or host). */
 export function isValidAuthority(value: Uint8Array): boolean {

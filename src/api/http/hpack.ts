@@ -134,7 +134,14 @@ export class HpackDecoder {
       const first = block[start]!;
       if (first & 0x80) {
         const entry = this.#entry(reader.integer(7));
-        fields.push({ ...entry, representation: "indexed", start, valueStart: reader.pos, end: reader.pos });
+        fields.push({
+          name: entry.name,
+          value: entry.value,
+          representation: "indexed",
+          start,
+          valueStart: reader.pos,
+          end: reader.pos,
+        });
       } else if ((first & 0xe0) === 0x20) {
         // Only before the first field (RFC 7541 4.2), as nghttp2 insists.
         if (fields.length > 0) throw new HpackError("dynamic table size update after a header field");
