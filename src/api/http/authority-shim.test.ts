@@ -25,20 +25,8 @@ function handlers(): { grpc: GrpcServer; router: HttpRouter } {
     kvs: [{ key: Buffer.from(ctx.authority ?? ""), value: Buffer.from(ctx.peer) }],
   }));
   const router = new HttpRouter()
-    .handle("/big", (req, anyRes) => {
-      const res = anyRes as Writable & { end(): void };
-      // Megabytes out, in many writes: the shim must respect the socket's backpressure.
-      const chunk = Buffer.alloc(64 * 1024, "b");
-      let left = Number(req.headers["x-size"]);
-      const more = (): void => {
-        while (left > 0) {
-          left -= chunk.length;
-          if (!res.write(chunk)) return void res.once("drain", more);
-        }
-        res.end();
-      };
-      more();
-    })
+    // Megabytes out, in many writes: the shim must respect the socket's backpressure.
+    .handle("/big", (req, res) => pump(res as Writable, Number(req.headers["x-size"])))
     .handle("/sink", async (req, res) => {
       let size = 0;
       for await (const chunk of req) size += (chunk as Buffer).length;
@@ -58,6 +46,20 @@ function handlers(): { grpc: GrpcServer; router: HttpRouter } {
       );
     });
   return { grpc, router };
+}
+
+/** Writes `size` octets in 64 KiB chunks, waiting for "drain" whenever asked to, then ends. */
+function pump(out: Writable, size: number): void {
+  const chunk = Buffer.alloc(64 * 1024, "p");
+  let left = size;
+  const more = (): void => {
+    while (left > 0) {
+      left -= chunk.length;
+      if (!out.write(chunk)) return void out.once("drain", more);
+    }
+    out.end();
+  };
+  more();
 }
 
 function get(
@@ -162,16 +164,7 @@ describe("authority shim through the listener", () => {
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => resolve(Buffer.concat(chunks).toString()));
         req.on("error", reject);
-        const chunk = Buffer.alloc(64 * 1024, "u");
-        let left = size;
-        const more = (): void => {
-          while (left > 0) {
-            left -= chunk.length;
-            if (!req.write(chunk)) return void req.once("drain", more);
-          }
-          req.end();
-        };
-        more();
+        pump(req, size);
       });
       assert.equal(uploaded, String(size));
     } finally {
