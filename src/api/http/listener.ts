@@ -4,6 +4,8 @@
 //
 // Cleartext connections are told apart by the HTTP/2 connection preface (h2c with prior
 // knowledge); TLS connections by the protocol ALPN negotiated ("h2" or "http/1.1").
+// HTTP/2 connections whose :authority node's nghttp2 would refuse (grpc-go dialed with a
+// URL sends "http://host:port") go through an AuthorityShim; the rest get the raw socket.
 import assert from "node:assert";
 import { unlinkSync } from "node:fs";
 import http from "node:http";
@@ -12,6 +14,8 @@ import net from "node:net";
 import tls from "node:tls";
 import type { GrpcServer } from "../grpc/index.js";
 import { isGrpcRequest } from "../grpc/index.js";
+import { gateAuthority } from "./authority-gate.js";
+import { AuthorityShim } from "./authority-shim.js";
 import type { HttpHandler } from "./router.js";
 
 /** TLS settings for https:// and unixs:// URLs (node:tls server options: key, cert, ca, ...). */
@@ -93,9 +97,12 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
   const grpc = options.grpc;
   const httpHandler = options.http;
   const sessions = new Set<http2.ServerHttp2Session>();
+  const shims = new WeakMap<http2.Http2Session, AuthorityShim>();
   h2.on("session", (session) => {
     sessions.add(session);
     session.once("connect", () => session.setLocalWindowSize(connectionWindowBytes));
+    const shim = AuthorityShim.adopt(session);
+    if (shim !== undefined) shims.set(session, shim);
     session.once("close", () => sessions.delete(session));
     session.on("error", ignore);
     grpc?.handleSession(session);
@@ -103,6 +110,10 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
   h2.on(
     "stream",
     (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+      // Handlers see the :authority the client sent, not the one nghttp2 was shown.
+      const shim = stream.session === undefined ? undefined : shims.get(stream.session);
+      if (shim !== undefined && stream.id !== undefined)
+        shim.restoreOriginals(stream.id, headers, rawHeaders);
       if (grpc !== undefined && isGrpcRequest(headers)) {
         grpc.handleStream(stream, headers);
         return;
@@ -110,6 +121,12 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
       serveCompat(stream, headers, rawHeaders, httpHandler);
     },
   );
+
+  const toH2 = (socket: net.Socket): void =>
+    gateAuthority(socket, {
+      direct: (raw) => h2.emit("connection", raw),
+      shimmed: (shim) => h2.emit("connection", shim),
+    });
 
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket): void => {
@@ -123,7 +140,8 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
     server = tls.createServer(
       { noDelay: true, ...options.tls, ALPNProtocols: ["h2", "http/1.1"] },
       (socket) => {
-        (socket.alpnProtocol === "h2" ? h2 : h1).emit("connection", socket);
+        if (socket.alpnProtocol === "h2") toH2(socket);
+        else h1.emit("connection", socket);
       },
     );
     server.on("connection", track);
@@ -132,7 +150,7 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
     // Small request/response messages must not wait for Nagle's algorithm.
     server = net.createServer({ noDelay: true }, (socket) => {
       track(socket);
-      sniff(socket, h1, h2);
+      sniff(socket, h1, toH2);
     });
   }
 
@@ -207,7 +225,7 @@ function ignore(): void {}
  * Reads the first bytes of a cleartext connection and hands it, bytes put back, to the
  * HTTP/2 server if they are the HTTP/2 preface, else to the HTTP/1.1 server.
  */
-function sniff(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void {
+function sniff(socket: net.Socket, h1: http.Server, h2: (socket: net.Socket) => void): void {
   let head: Buffer = Buffer.alloc(0);
   const onReadable = (): void => {
     for (let chunk: Buffer | null = socket.read(); chunk !== null; chunk = socket.read()) {
@@ -219,7 +237,8 @@ function sniff(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void
     if (isH2 && n < preface.length) return; // a prefix of the preface so far: wait for more
     socket.off("readable", onReadable);
     socket.unshift(head);
-    (isH2 ? h2 : h1).emit("connection", socket);
+    if (isH2) h2(socket);
+    else h1.emit("connection", socket);
   };
   socket.on("readable", onReadable);
 }
