@@ -1,7 +1,9 @@
 // Ranges over committed state (or a write transaction's own view) at any uncompacted revision.
+
 import type { ReadTx } from "../storage/index.js";
 import { ErrCompacted, ErrFutureRev } from "./errors.js";
 import { decodeKeyValue, type KeyValue } from "./kv.js";
+import { decodeLatest } from "./latest.js";
 import {
   INDEX_BUCKET,
   indexKey,
@@ -71,7 +73,7 @@ function latestGet(tx: ReadTx, key: Buffer, options: RangeOptions): Found {
   const bytes = tx.get(LATEST_BUCKET, key);
   if (bytes === undefined) return { kvs: [], count: 0 };
   if (options.countOnly === true) return { kvs: [], count: 1 };
-  return { kvs: [decodeKeyValue(bytes, options.keysOnly === true)], count: 1 };
+  return { kvs: [decodeLatest(tx, bytes, options.keysOnly === true)], count: 1 };
 }
 
 function latestRange(
@@ -86,7 +88,7 @@ function latestRange(
   const kvs: KeyValue[] = [];
   const keysOnly = options.keysOnly === true;
   const scan = Number.isFinite(limit) ? { ...bounds, limit } : bounds;
-  for (const { value } of tx.scan(LATEST_BUCKET, scan)) kvs.push(decodeKeyValue(value, keysOnly));
+  for (const { value } of tx.scan(LATEST_BUCKET, scan)) kvs.push(decodeLatest(tx, value, keysOnly));
   const count = kvs.length < limit ? kvs.length : tx.count(LATEST_BUCKET, bounds);
   return { kvs, count };
 }

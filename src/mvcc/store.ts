@@ -1,10 +1,12 @@
 // The multi-version key-value store (etcd 3.4's mvcc semantics) on a Backend.
+
 import assert from "node:assert/strict";
 import type { Backend, ReadTx, WriteTx } from "../storage/index.js";
 import { runCompaction } from "./compaction.js";
 import { ErrCompacted, ErrFutureRev } from "./errors.js";
 import { hashKV } from "./hash.js";
 import { decodeKeyValue, type KeyValue } from "./kv.js";
+import { decodeLatest } from "./latest.js";
 import {
   FINISHED_COMPACT_KEY,
   INDEX_BUCKET,
@@ -98,7 +100,7 @@ export class MvccStore {
       this.headRev = this.currentRev;
       if (this.hooks !== undefined) {
         for (const { value } of tx.scan(LATEST_BUCKET)) {
-          const kv = decodeKeyValue(value, true);
+          const kv = decodeLatest(tx, value, true);
           if (kv.lease !== 0n) this.hooks.attach(kv.lease, kv.key);
         }
       }

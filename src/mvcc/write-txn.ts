@@ -1,8 +1,10 @@
 // One MVCC write transaction inside the caller's backend transaction: every change gets the
 // same main revision (beginRev + 1) and its own sub revision, in order.
+
 import assert from "node:assert/strict";
 import type { WriteTx } from "../storage/index.js";
-import { decodeKeyValue, encodeKeyValue, encodeTombstone, type KeyValue } from "./kv.js";
+import { encodeKeyValue, encodeTombstone, type KeyValue } from "./kv.js";
+import { decodeLatest, encodeLatest } from "./latest.js";
 import {
   checkKeySize,
   INDEX_BUCKET,
@@ -78,7 +80,7 @@ export class MvccWriteTxn {
     const rev = this.ctx.beginRev + 1;
     const sub = this.events.length;
     const prevBytes = this.tx.get(LATEST_BUCKET, key);
-    const prev = prevBytes === undefined ? undefined : decodeKeyValue(prevBytes);
+    const prev = prevBytes === undefined ? undefined : decodeLatest(this.tx, prevBytes);
     const kv: KeyValue = {
       key,
       createRevision: prev === undefined ? rev : prev.createRevision,
@@ -89,7 +91,7 @@ export class MvccWriteTxn {
     };
     const bytes = encodeKeyValue(kv);
     this.tx.put(KEY_BUCKET, revToBytes(rev, sub), bytes);
-    this.tx.put(LATEST_BUCKET, key, bytes);
+    this.tx.put(LATEST_BUCKET, key, encodeLatest(kv, sub, bytes));
     this.tx.put(INDEX_BUCKET, indexKey(key, rev, sub), MARK_PUT);
     const hooks = this.ctx.hooks;
     if (hooks !== undefined) {
@@ -108,7 +110,7 @@ export class MvccWriteTxn {
     let deleted: KeyValue[];
     if (single) {
       const bytes = key.length > 0 ? this.tx.get(LATEST_BUCKET, key) : undefined;
-      deleted = bytes === undefined ? [] : [decodeKeyValue(bytes)];
+      deleted = bytes === undefined ? [] : [decodeLatest(this.tx, bytes)];
     } else {
       const end = isFromKey(rangeEnd) ? undefined : rangeEnd;
       if (end !== undefined && Buffer.compare(key, end) >= 0) return [];
@@ -117,7 +119,7 @@ export class MvccWriteTxn {
         start: key,
         ...(end !== undefined ? { end } : {}),
       }))
-        deleted.push(decodeKeyValue(value));
+        deleted.push(decodeLatest(this.tx, value));
     }
     for (const prev of deleted) {
       const sub = this.events.length;

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { openLmdbBackend } from "../storage/index.js";
+import { LATEST_INLINE_MAX_BYTES } from "./latest.js";
+import { LATEST_BUCKET } from "./layout.js";
+import { MvccStore } from "./store.js";
+
+test("latest - large values are stored once and read back whole, in ranges and gets", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tetcd-latest-"));
+  const backend = openLmdbBackend(join(dir, "db"));
+  const store = new MvccStore(backend);
+  try {
+    const big = Buffer.alloc(LATEST_INLINE_MAX_BYTES + 1, 7);
+    const small = Buffer.from("small");
+    backend.write((tx) => {
+      const w = store.write(tx);
+      w.put(Buffer.from("a"), small);
+      w.put(Buffer.from("b"), big);
+      w.end();
+    });
+    const latestSizes = backend.read((tx) => [...tx.scan(LATEST_BUCKET)].map((e) => e.value.length));
+    assert.ok(
+      latestSizes[1]! < 100,
+      `the large value is not copied into kv_latest (${latestSizes[1]} bytes)`,
+    );
+    assert.deepEqual(store.range(Buffer.from("b")).kvs[0]?.value, big);
+    const both = store.range(Buffer.from("a"), Buffer.from("c")).kvs;
+    assert.deepEqual(
+      both.map((kv) => kv.value),
+      [small, big],
+    );
+    assert.equal(store.range(Buffer.from("b"), undefined, { keysOnly: true }).kvs[0]?.value.length, 0);
+    let prev: Buffer | undefined;
+    backend.write((tx) => {
+      const w = store.write(tx);
+      prev = w.put(Buffer.from("b"), small)?.value;
+      w.end();
+    });
+    assert.deepEqual(prev, big, "the replaced version comes back whole");
+    assert.deepEqual(store.range(Buffer.from("b"), undefined, { revision: 2 }).kvs[0]?.value, big);
+  } finally {
+    await store.close();
+    await backend.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
