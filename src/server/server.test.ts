@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { createLogger, memoryWriter } from "../log/index.js";
 import { ErrCompacted } from "../mvcc/index.js";
 import { idToLong, toNumber, toSignedId } from "../proto/index.js";
 import { EtcdServer } from "./server.js";
@@ -84,6 +85,26 @@ test("server - a restarted member recovers every acknowledged write", async () =
     assert.equal(restarted.mvcc.currentRevision(), 51);
     const next = await restarted.put({ key: b("after"), value: b("restart") });
     assert.equal(next.header.revision, 52);
+  } finally {
+    await restarted?.stop();
+    await cleanup();
+  }
+});
+
+test("server - a restart announces the recovered cluster version as etcd does", async () => {
+  const { server, opts, cleanup } = await startTestServer();
+  let restarted: EtcdServer | undefined;
+  try {
+    await server.stop();
+    const writer = memoryWriter();
+    const logger = createLogger({ logger: "zap", logLevel: "info", logOutputs: ["stderr"] }, { writer });
+    restarted = await EtcdServer.start({ ...opts, logger });
+    await restarted.ready;
+    // etcd's e2e suite waits for this line on every start, restarts included.
+    assert.ok(
+      writer.lines.some((l) => l.includes('"msg":"enabled capabilities for version"')),
+      writer.lines.join("\n"),
+    );
   } finally {
     await restarted?.stop();
     await cleanup();

@@ -140,7 +140,13 @@ export class EtcdServer {
     this.reportMetrics(opts);
     this.membership = new Membership(this.clusterId, this.memberId);
     this.backend.read((tx) => this.membership.load(tx));
-    if (this.membership.clusterVersion) setClusterVersion(majorMinor(this.membership.clusterVersion));
+    const recovered = this.membership.clusterVersion;
+    if (recovered !== undefined) {
+      // As etcd does when it recovers the cluster version from its store at restart.
+      this.logger.info("set cluster version from store", { "cluster-version": majorMinor(recovered) });
+      setClusterVersion(majorMinor(recovered));
+      logCapabilities(this.logger, majorMinor(recovered));
+    }
     this.applied = Math.max(this.readAppliedIndex(), booted.snapshotIndex);
     this.quota = new Quota(opts.quotaBackendBytes === 0 ? DEFAULT_QUOTA_BYTES : opts.quotaBackendBytes, () =>
       this.backend.sizeBytes(),
