@@ -780,10 +780,17 @@ export class EtcdServer {
     this.waiters.rejectAll(reason);
     this.readIndexer.rejectAll(reason);
     for (const notify of this.leaderWaiters.splice(0)) notify();
-    await this.mvcc.close();
-    await this.wal.close();
-    await this.backend.close();
-    this.markStopped(error);
+    // Close everything even if one part fails, and always settle `done`: a member that
+    // hit a fatal error must still stop (and its process exit) rather than hang.
+    let failure = error;
+    for (const close of [() => this.mvcc.close(), () => this.wal.close(), () => this.backend.close()]) {
+      try {
+        await close();
+      } catch (e) {
+        failure ??= e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    this.markStopped(failure);
   }
 }
 
