@@ -9,7 +9,8 @@
 //    SETTINGS is sent; the client's ACK for it is taken out of the stream, for the server
 //    never sent it (if the ACK has not come yet, the shim takes it out later);
 //  - PINGs are answered, so keepalive does not give up on an idle connection.
-// Waiting is bounded in time and bytes; then the raw socket goes on as if never read.
+// Waiting is bounded in time and bytes; then the connection goes on as if never read (raw,
+// or through the shim if the ACK for our SETTINGS is still to come).
 import type net from "node:net";
 import { isAuthorityName, isValidAuthority } from "./authority.js";
 import { AuthorityShim } from "./authority-shim.js";

@@ -254,7 +254,7 @@ describe("authority shim over TLS", () => {
   });
   after(() => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));
 
-  test("authority shim - https: a URL authority is served, and the handler sees a TLS socket", async (t) => {
+  test("authority shim - https: URL and plain authorities are served, and handlers see a TLS socket", async (t) => {
     if (tls === undefined) return t.skip("openssl is not available");
     const { grpc, router } = handlers();
     const secure = await listen("https://127.0.0.1:0", { grpc, http: router.serve, tls });
@@ -269,6 +269,14 @@ describe("authority shim over TLS", () => {
         remote: `127.0.0.1:${session.socket.localPort}`,
         encrypted: true,
       });
+      // And the fast path over TLS: the raw TLS socket, bytes put back.
+      const plain = http2.connect(secure.url, { rejectUnauthorized: false });
+      plain.on("error", () => {});
+      try {
+        assert.equal((await get(plain, { ":authority": "localhost:2379" })).encrypted, true);
+      } finally {
+        plain.close();
+      }
     } finally {
       session.close();
       await secure.close();
