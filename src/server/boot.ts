@@ -102,6 +102,14 @@ async function bootNew(
   if (opts.initialClusterState === "existing") {
     throw new Error("joining an existing cluster (--initial-cluster-state=existing) comes with clustering");
   }
+  if (opts.initialCluster.size > 1) {
+    // Without a transport the members could never elect a leader: fail now, plainly,
+    // rather than start and wait forever.
+    throw new Error(
+      `--initial-cluster names ${opts.initialCluster.size} members, but tetcd cannot talk to peers yet ` +
+        "(clustering over Raft is the next step of the roadmap); start a single member",
+    );
+  }
   const own = opts.initialCluster.get(opts.name);
   if (own === undefined) {
     throw new Error(`couldn't find local name "${opts.name}" in the initial cluster configuration`);
