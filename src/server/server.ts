@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { ErrLeaseNotFound, Lessor } from "../lease/index.js";
 import { logCapabilities, logPublished } from "../log/index.js";
 import { leaseMetrics, mvccMetrics, serverMetrics, setClusterVersion } from "../metrics/index.js";
-import { type KeyValue, MvccStore, type WatchConsumer, type WatchStream } from "../mvcc/index.js";
+import { MvccStore, type WatchConsumer, type WatchStream } from "../mvcc/index.js";
 import { etcdserverpb, idToLong, leasepb, toId, toNumber, toSignedId } from "../proto/index.js";
 import {
   type ConfChange,
@@ -23,7 +23,14 @@ import {
 import type { Backend } from "../storage/index.js";
 import { AlarmStore, AlarmType } from "./alarms.js";
 import { Applier, type ApplyOutcome } from "./applier.js";
-import { boot, CONSISTENT_INDEX_KEY, consistentIndexBytes, META_BUCKET } from "./boot.js";
+import {
+  type Booted,
+  boot,
+  CONSISTENT_INDEX_KEY,
+  consistentIndexBytes,
+  META_BUCKET,
+  readConsistentIndex,
+} from "./boot.js";
 import { Compactor } from "./compactor.js";
 import { ServerError } from "./errors.js";
 import { computeMemberId, formatId, IdGenerator } from "./ids.js";
@@ -96,9 +103,17 @@ export class EtcdServer {
   private markStopped: (error?: Error) => void = () => {};
   private publishedVersion = false;
 
+  private readonly wal: Booted["wal"];
+  private readonly snapshotter: Booted["snapshotter"];
+  private readonly storage: Booted["storage"];
+  private readonly node: Booted["node"];
+  /** This boot created the member (nothing was on disk). */
+  private readonly fresh: boolean;
+  private readonly commitAtBoot: number;
+
   private constructor(
     private readonly opts: ServerOptions,
-    booted: Awaited<ReturnType<typeof boot>>,
+    booted: Booted,
   ) {
     this.logger = opts.logger;
     this.memberId = booted.memberId;
@@ -147,7 +162,7 @@ export class EtcdServer {
       setClusterVersion(majorMinor(recovered));
       logCapabilities(this.logger, majorMinor(recovered));
     }
-    this.applied = Math.max(this.readAppliedIndex(), booted.snapshotIndex);
+    this.applied = Math.max(readConsistentIndex(this.backend), booted.snapshotIndex);
     this.quota = new Quota(opts.quotaBackendBytes === 0 ? DEFAULT_QUOTA_BYTES : opts.quotaBackendBytes, () =>
       this.backend.sizeBytes(),
     );
@@ -205,12 +220,6 @@ export class EtcdServer {
     });
   }
 
-  private readonly wal: Awaited<ReturnType<typeof boot>>["wal"];
-  private readonly snapshotter: Awaited<ReturnType<typeof boot>>["snapshotter"];
-  private readonly storage: Awaited<ReturnType<typeof boot>>["storage"];
-  private readonly node: Awaited<ReturnType<typeof boot>>["node"];
-  private readonly fresh: boolean;
-  private readonly commitAtBoot: number;
   private pendingCampaign = false;
   private compactor: Compactor | undefined;
   private readonly leaderWaiters: Array<() => void> = [];
@@ -451,11 +460,6 @@ export class EtcdServer {
       });
     }
     return [single.id, { response: {} }];
-  }
-
-  private readAppliedIndex(): number {
-    const value = this.backend.read((tx) => tx.get(META_BUCKET, CONSISTENT_INDEX_KEY));
-    return value === undefined ? 0 : Number(value.readBigUInt64BE(0));
   }
 
   // ---- leadership ------------------------------------------------------------------
@@ -761,11 +765,6 @@ export class EtcdServer {
       peerURLs: member.peerUrls,
       isPromote: true,
     });
-  }
-
-  /** Resolves a keyed read of one key at the current revision (used by election and lock). */
-  get(key: Buffer): KeyValue | undefined {
-    return this.mvcc.range(key).kvs[0];
   }
 
   // ---- stopping --------------------------------------------------------------------

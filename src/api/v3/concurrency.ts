@@ -133,7 +133,8 @@ export async function deleteIfOwner(
   });
 }
 
-export function kvCreateRevision(kv: etcdserverpb.IResponseOp | undefined): KeyValue | undefined {
+/** The first key-value a txn's range response holds, if any. */
+export function firstKv(kv: etcdserverpb.IResponseOp | undefined): KeyValue | undefined {
   const first = kv?.responseRange?.kvs?.[0];
   if (!first) return undefined;
   return {

@@ -7,11 +7,10 @@ import { type GrpcServer, type ServerWriter, serviceMethods } from "../grpc/inde
 import {
   byCreation,
   deleteIfOwner,
-  kvCreateRevision,
+  firstKv,
   prefixEnd,
   sessionKey,
   sessionLease,
-  waitDelete,
   waitDeletes,
 } from "./concurrency.js";
 import { mapErrors } from "./errors.js";
@@ -53,7 +52,7 @@ async function campaign(server: EtcdServer, req: v3electionpb.ICampaignRequest, 
   });
   let rev = resp.header.revision;
   if (!resp.succeeded) {
-    const existing = kvCreateRevision(resp.responses?.[0]);
+    const existing = firstKv(resp.responses?.[0]);
     rev = existing?.createRevision ?? rev;
     if (existing && !existing.value.equals(value)) {
       await proclaim(server, { key, rev, lease: idToLong(lease, false) }, value);
@@ -166,5 +165,3 @@ export function registerElection(grpc: GrpcServer, server: EtcdServer): void {
     }),
   );
 }
-
-export { waitDelete };

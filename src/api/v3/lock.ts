@@ -4,14 +4,7 @@
 import { toSignedId } from "../../proto/index.js";
 import type { EtcdServer } from "../../server/index.js";
 import { type GrpcServer, serviceMethods } from "../grpc/index.js";
-import {
-  createOrGet,
-  deleteIfOwner,
-  kvCreateRevision,
-  sessionKey,
-  sessionLease,
-  waitDeletes,
-} from "./concurrency.js";
+import { createOrGet, deleteIfOwner, firstKv, sessionKey, sessionLease, waitDeletes } from "./concurrency.js";
 import { mapErrors } from "./errors.js";
 import { withHeader } from "./header.js";
 
@@ -25,8 +18,8 @@ export function registerLock(grpc: GrpcServer, server: EtcdServer): void {
       const resp = await createOrGet(server, key, Buffer.alloc(0), lease, prefix);
       const myRev = resp.succeeded
         ? resp.header.revision
-        : (kvCreateRevision(resp.responses?.[0])?.createRevision ?? 0);
-      const owner = kvCreateRevision(resp.responses?.[1]);
+        : (firstKv(resp.responses?.[0])?.createRevision ?? 0);
+      const owner = firstKv(resp.responses?.[1]);
       if (owner === undefined || owner.createRevision === myRev)
         return withHeader(server, { header: resp.header, key });
       try {
