@@ -138,6 +138,7 @@ export class Transport {
   private authenticating: Promise<void> | undefined;
   private closed = false;
   private readonly target: string;
+  private authDisabled = false;
 
   constructor(readonly config: ClientConfig) {
     assert(config.endpoints.length > 0, "at least one endpoint");
@@ -267,8 +268,9 @@ export class Transport {
     return md;
   }
 
+  /** Credentials to log in with, unless the server said authentication is off. */
   private hasCredentials(): boolean {
-    return !!this.config.username && !!this.config.password;
+    return !!this.config.username && !!this.config.password && !this.authDisabled;
   }
 
   /** Fetches a token with user/password; without auth enabled there is no token to carry. */
@@ -287,7 +289,10 @@ export class Transport {
         this.token = res.token || undefined;
       } catch (err) {
         if (!(err instanceof AuthNotEnabledError)) throw err;
+        // clientv3 logs the failed attempt, then goes on without a token (and asks no more).
+        this.report(0, err);
         this.token = undefined;
+        this.authDisabled = true;
       } finally {
         this.authenticating = undefined;
       }

@@ -7,6 +7,7 @@
 // - timestamps in clientv3/zap and capnslog log lines, and clientv3's random client UUID;
 // - "took" durations (endpoint health, snapshot save) and snapshot sizes in logs;
 // - lease IDs (time-based) and new member IDs (random): captured per run, replaced by a name;
+//   the session leases behind `lock` and `elect` keys (`name/<lease hex>`) likewise;
 // - remaining lease TTLs, which depend on the second the command ran in;
 // - the database's sizes (endpoint status), which move with background commits (bbolt's
 //   file grows when its 100 ms commit timer fires, so two fresh runs can differ);
@@ -104,8 +105,9 @@ function normalize(r: Result, vars: Map<string, string>, kinds: Map<string, stri
       .replace(/"size":"[^"]*"/g, '"size":"S"')
       .replace(/"dbSizeInUse":\d+/g, '"dbSizeInUse":N')
       .replace(/"dbSize":\d+/g, '"dbSize":N')
+      .replace(/^(mylock|e1)\/[0-9a-f]{1,16}$/gm, "$1/<SESSION-LEASE>")
       .replace(/"DBSize" : \d+/g, '"DBSize" : N')
-      .replace(/(, |\| )\d+(\.\d+)? (B|kB|MB|GB)( \||,)/g, "$1S$4")
+      .replace(/(, |\| +)\d+(\.\d+)? (B|kB|MB|GB)( \||,)/g, "$1S$4")
       .replace(/took = [0-9.]+[a-zµ]+/g, "took = D")
       .replace(/("took":"|"Took" : |\| +)[0-9.]+(ns|µs|ms|s)( \||"|$)/gm, "$1D$3"),
   );
@@ -113,7 +115,8 @@ function normalize(r: Result, vars: Map<string, string>, kinds: Map<string, stri
     const kind = kinds.get(name);
     if (!kind) continue;
     const id = BigInt(`0x${value}`);
-    const forms = [value, id.toString(), id.toString(16)];
+    // etcdctl prints IDs as %16x too: space-padded when the random ID is shorter.
+    const forms = [id.toString(16).padStart(16, " "), value, id.toString(), id.toString(16)];
     both((s) => {
       for (const f of forms) s = s.split(f).join(`<${name}>`);
       return s;
