@@ -27,6 +27,9 @@ export const defaultKeepalive: KeepaliveOptions = {
 const idlePingIntervalMs = 2 * 60 * 60 * 1000;
 const maxPingStrikes = 2;
 
+/** An HTTP/2 PING frame: 9 bytes of frame header and 8 of payload. */
+const PING_ACK_BYTES = 17;
+
 /** The keepalive state of one HTTP/2 connection. */
 export class ConnectionKeepalive implements ConnectionActivity {
   active = false;
@@ -34,6 +37,7 @@ export class ConnectionKeepalive implements ConnectionActivity {
   #streams = 0;
   #lastPingAt = Number.NEGATIVE_INFINITY;
   #strikes = 0;
+  #writtenAtLastPing = 0;
   #pingOutstanding = false;
   #timer: NodeJS.Timeout | undefined;
   readonly #session: ServerHttp2Session;
@@ -61,8 +65,15 @@ export class ConnectionKeepalive implements ConnectionActivity {
     this.active = true;
     const last = this.#lastPingAt;
     this.#lastPingAt = now;
-    // A ping right after the server sent something is the client's ordinary response to it.
-    if (this.sent) {
+    // A ping after the server sent something is the client's ordinary response to it
+    // (grpc-go clients ping to size their window as data arrives). "Sent" means bytes that
+    // left the socket, as grpc-go counts them: a response queued behind flow control goes
+    // out later, frame by frame, and each frame may draw a ping. Our own PING ACK to the
+    // previous ping does not count.
+    const written = this.#session.socket?.bytesWritten ?? 0;
+    const wroteSince = written - this.#writtenAtLastPing > PING_ACK_BYTES;
+    this.#writtenAtLastPing = written;
+    if (this.sent || wroteSince) {
       this.sent = false;
       this.#strikes = 0;
       return;

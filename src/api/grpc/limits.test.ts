@@ -13,6 +13,7 @@ const hang = defineMethod("/test.Limits/Hang", "serverStream", pb.PutRequest, pb
 const hold = defineMethod("/test.Limits/Hold", "bidi", pb.PutRequest, pb.PutResponse);
 const counted = defineMethod("/test.Metrics/Counted", "unary", pb.PutRequest, pb.PutResponse);
 const countedBidi = defineMethod("/test.Metrics/CountedBidi", "bidi", pb.PutRequest, pb.PutResponse);
+const big = defineMethod("/test.Limits/Big", "unary", pb.PutRequest, pb.PutResponse);
 
 function aborted(ctx: CallContext): Promise<unknown> {
   return new Promise((resolve) => {
@@ -92,6 +93,7 @@ describe("grpc limits, deadlines, keepalive and metrics", () => {
           if (Number(req.lease) === 1) throw new GrpcError(Status.NOT_FOUND, "missing");
           return {};
         });
+        grpc.register(big, () => ({ prevKv: { key: new Uint8Array(1), value: new Uint8Array(1 << 20) } }));
         grpc.register(countedBidi, async (call) => {
           for await (const _ of call) {
             call.write({});
@@ -214,6 +216,35 @@ describe("grpc limits, deadlines, keepalive and metrics", () => {
     }
     assert.deepEqual(await goaway, [http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, "too_many_pings"]);
     session.destroy();
+  });
+
+  test("grpc keepalive - pings answering each DATA frame of a flow-controlled response are not strikes", async () => {
+    // grpc-go clients ping as data arrives to size their window (BDP estimation). A large
+    // response drains through a small window frame by frame, long after it was queued.
+    const session = http2.connect(`http://${server.target}`, { settings: { initialWindowSize: 16_384 } });
+    session.on("error", () => {});
+    let goaway = false;
+    session.on("goaway", () => {
+      goaway = true;
+    });
+    const stream = session.request({
+      ":method": "POST",
+      ":path": big.path,
+      "content-type": "application/grpc",
+    });
+    stream.end(frame(new Uint8Array(0)));
+    let received = 0;
+    let pings = 0;
+    stream.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      pings++;
+      session.ping(() => {});
+    });
+    await new Promise((resolve) => stream.once("close", resolve));
+    session.destroy();
+    assert.ok(pings > 10, `only ${pings} DATA events`);
+    assert.equal(goaway, false);
+    assert.ok(received > 1 << 20, `received ${received} bytes`);
   });
 
   test("grpc keepalive - an idle connection is pinged, and closed when the ping goes unanswered", async () => {
