@@ -10,8 +10,6 @@ import { encodeGrpcMessage, type OutgoingMetadata, Status } from "./status.js";
 export interface ConnectionActivity {
   /** Frames were read (the connection is alive). */
   active: boolean;
-  /** Data or headers were written (client pings may follow at once). */
-  sent: boolean;
 }
 
 const kCall = Symbol("grpc.call");
@@ -175,7 +173,6 @@ export class H2Call extends ServerCall implements FrameSink {
   protected writeHeaders(metadata: OutgoingMetadata | undefined): void {
     const stream = this.#stream;
     if (stream.destroyed) return;
-    if (this.#activity !== undefined) this.#activity.sent = true;
     let headers: Record<string, string | number> = grpcHeaders;
     if (metadata !== undefined || this.#contentType !== grpcHeaders["content-type"]) {
       headers = { ":status": 200, "content-type": this.#contentType };
@@ -187,7 +184,6 @@ export class H2Call extends ServerCall implements FrameSink {
   protected writeMessage(framed: Buffer): boolean {
     const stream = this.#stream;
     if (stream.destroyed) return true;
-    if (this.#activity !== undefined) this.#activity.sent = true;
     return stream.write(framed);
   }
 

@@ -33,7 +33,6 @@ const PING_ACK_BYTES = 17;
 /** The keepalive state of one HTTP/2 connection. */
 export class ConnectionKeepalive implements ConnectionActivity {
   active = false;
-  sent = false;
   #streams = 0;
   #lastPingAt = Number.NEGATIVE_INFINITY;
   #strikes = 0;
@@ -65,16 +64,15 @@ export class ConnectionKeepalive implements ConnectionActivity {
     this.active = true;
     const last = this.#lastPingAt;
     this.#lastPingAt = now;
-    // A ping after the server sent something is the client's ordinary response to it
-    // (grpc-go clients ping to size their window as data arrives). "Sent" means bytes that
-    // left the socket, as grpc-go counts them: a response queued behind flow control goes
-    // out later, frame by frame, and each frame may draw a ping. Our own PING ACK to the
-    // previous ping does not count.
+    // A ping after the server wrote something is the client's ordinary response to it
+    // (grpc-go clients ping to size their window as data arrives). As in grpc-go, what
+    // counts is bytes that left the socket, not writes queued: a response held back by
+    // flow control goes out later, frame by frame, and each frame may draw a ping. Our own
+    // PING ACK to the previous ping does not count.
     const written = this.#session.socket?.bytesWritten ?? 0;
     const wroteSince = written - this.#writtenAtLastPing > PING_ACK_BYTES;
     this.#writtenAtLastPing = written;
-    if (this.sent || wroteSince) {
-      this.sent = false;
+    if (wroteSince) {
       this.#strikes = 0;
       return;
     }
