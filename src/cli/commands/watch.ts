@@ -1,17 +1,16 @@
 // watch: one watch (optionally running a command per event), or interactive mode where
 // each input line starts another watch or asks for progress.
 import { spawnSync } from "node:child_process";
-import { type Client, enumNames, isProgressNotify, type WatchResponse } from "../../client/index.js";
+import { type Client, isProgressNotify, type WatchResponse } from "../../client/index.js";
 import { Command, type CommandSpec, type RunContext } from "../command.js";
 import { type FlagSet, FlagSet as Flags } from "../flags.js";
 import { clientSettings, connect, display } from "../global.js";
+import { EVENT_TYPES } from "../go/enums.js";
 import { goQuote } from "../go/format.js";
 import { Exit, ExitCode } from "../io.js";
 import { exitWithError, type Printer } from "../printers/index.js";
 import { argify } from "./argify.js";
 import { LineReader } from "./lines.js";
-
-const EVENT_TYPES = enumNames("mvccpb.Event.EventType");
 
 const ERR_NUM = "bad number of arguments";
 const ERR_CONFLICT_ENV = "bad number of arguments (found conflicting environment key)";

@@ -1,31 +1,27 @@
 // The "fields" format: one `"Name" : value` line per field, strings quoted as Go's %q.
-import {
-  type AlarmResponse,
-  type AuthRoleGetResponse,
-  type AuthRoleListResponse,
-  type DeleteRangeResponse,
-  enumNames,
-  type HeaderResponse,
-  type KeyValue,
-  type LeaseGrantResponse,
-  type LeaseKeepAliveResponse,
-  type LeaseLeasesResponse,
-  type LeaseRevokeResponse,
-  type LeaseTimeToLiveResponse,
-  type MemberListResponse,
-  type PutResponse,
-  type RangeResponse,
-  type ResponseHeader,
-  type TxnResponse,
-  type WatchResponse,
+import type {
+  AlarmResponse,
+  AuthRoleGetResponse,
+  AuthRoleListResponse,
+  DeleteRangeResponse,
+  HeaderResponse,
+  KeyValue,
+  LeaseGrantResponse,
+  LeaseKeepAliveResponse,
+  LeaseLeasesResponse,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveResponse,
+  MemberListResponse,
+  PutResponse,
+  RangeResponse,
+  ResponseHeader,
+  TxnResponse,
+  WatchResponse,
 } from "../../client/index.js";
+import { ALARM_TYPES, EVENT_TYPES, PERM_TYPES } from "../go/enums.js";
 import { goQuote } from "../go/format.js";
 import type { Io } from "../io.js";
 import { type DbStatus, type EpHashKV, type EpHealth, type EpStatus, UnsupportedPrinter } from "./printer.js";
-
-const EVENT_TYPES = enumNames("mvccpb.Event.EventType");
-const ALARM_TYPES = enumNames("etcdserverpb.AlarmType");
-const PERM_TYPES = enumNames("authpb.Permission.Type");
 
 export class FieldsPrinter extends UnsupportedPrinter {
   constructor(io: Io) {

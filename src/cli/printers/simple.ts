@@ -7,7 +7,6 @@ import {
   type AuthUserGetResponse,
   type AuthUserListResponse,
   type DeleteRangeResponse,
-  enumNames,
   type KeyValue,
   type LeaseGrantResponse,
   type LeaseKeepAliveResponse,
@@ -23,15 +22,13 @@ import {
   type TxnResponse,
   type WatchResponse,
 } from "../../client/index.js";
+import { ALARM_TYPES, EVENT_TYPES } from "../go/enums.js";
 import { hex64 } from "../go/format.js";
 import { compactText } from "../go/json.js";
 import type { Io } from "../io.js";
 import type { DbStatus, EpHashKV, EpHealth, EpStatus } from "./printer.js";
 import { UnsupportedPrinter } from "./printer.js";
 import { dbStatusRows, endpointHashKVRows, endpointStatusRows, memberListRows } from "./rows.js";
-
-const EVENT_TYPES = enumNames("mvccpb.Event.EventType");
-const ALARM_TYPES = enumNames("etcdserverpb.AlarmType");
 
 /** A key or value as etcdctl --hex shows it: \x41\x42... */
 export function hexEscaped(b: Uint8Array): string {
