@@ -1,8 +1,9 @@
 // The file operations the WAL and the snapshotter use, behind an interface so tests can
 // count fdatasyncs or inject failures. The default runs on fs/promises, i.e. on libuv's
-// thread pool: the event loop keeps serving requests while the disk works.
+// thread pool: the event loop keeps serving requests while the disk works. `writeBlocking`
+// is for the one case where that hop costs more than it buys (see Wal.sync).
 import assert from "node:assert/strict";
-import { constants } from "node:fs";
+import { constants, writevSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 
 export interface WalFile {
@@ -10,6 +11,8 @@ export interface WalFile {
   readonly durableWrites: boolean;
   /** Writes every byte of `buffers`, in order, starting at `position`. */
   write(buffers: readonly Uint8Array[], position: number): Promise<void>;
+  /** The same, on the calling thread: returns once written (durable, with durableWrites). */
+  writeBlocking(buffers: readonly Uint8Array[], position: number): void;
   /** Reads up to `length` bytes at `position`. */
   read(length: number, position: number): Promise<Buffer>;
   datasync(): Promise<void>;
@@ -53,6 +56,17 @@ class NodeFile implements WalFile {
     let pos = position;
     while (pending.length > 0) {
       const { bytesWritten } = await this.handle.writev(pending, pos);
+      assert.ok(bytesWritten > 0, "writev wrote nothing");
+      pos += bytesWritten;
+      pending = dropBytes(pending, bytesWritten);
+    }
+  }
+
+  writeBlocking(buffers: readonly Uint8Array[], position: number): void {
+    let pending = buffers.filter((b) => b.length > 0);
+    let pos = position;
+    while (pending.length > 0) {
+      const bytesWritten = writevSync(this.handle.fd, pending, pos);
       assert.ok(bytesWritten > 0, "writev wrote nothing");
       pos += bytesWritten;
       pending = dropBytes(pending, bytesWritten);

@@ -52,6 +52,10 @@ export function countingFs(): CountingFs {
           fs.counts.write++;
           return file.write(bufs, pos);
         },
+        writeBlocking: (bufs, pos) => {
+          fs.counts.write++;
+          file.writeBlocking(bufs, pos);
+        },
         read: (len, pos) => file.read(len, pos),
         truncate: (len) => file.truncate(len),
         size: () => file.size(),
@@ -80,6 +84,7 @@ export function unsyncedFs(): WalFs {
       return {
         durableWrites: false,
         write: (bufs, pos) => file.write(bufs, pos),
+        writeBlocking: (bufs, pos) => file.writeBlocking(bufs, pos),
         read: (len, pos) => file.read(len, pos),
         truncate: (len) => file.truncate(len),
         size: () => file.size(),

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -11,6 +12,7 @@ import {
   WalSnapshotMismatchError,
   WalSnapshotNotFoundError,
 } from "./errors.js";
+import { nodeFs, type WalFs } from "./fs.js";
 import { parseWalName, walName } from "./names.js";
 import { countingFs, makeEntries, plain, withTempDir } from "./testkit.js";
 import type { WalEntry } from "./types.js";
@@ -252,6 +254,66 @@ test("wal - sync with nothing buffered waits for the batch in flight", async () 
     await Promise.all([first, second]);
     assert.ok(firstDone && secondDone);
     await w.close();
+  });
+});
+
+/** nodeFs (O_DSYNC segments included) with each kind of write counted. */
+function writeCountingFs(): WalFs & { counts: { background: number; blocking: number } } {
+  const counts = { background: 0, blocking: 0 };
+  return {
+    ...nodeFs,
+    counts,
+    async open(path, mode, durableWrites) {
+      const file = await nodeFs.open(path, mode, durableWrites);
+      return {
+        ...file,
+        durableWrites: file.durableWrites,
+        write: (bufs, pos) => {
+          counts.background++;
+          return file.write(bufs, pos);
+        },
+        writeBlocking: (bufs, pos) => {
+          counts.blocking++;
+          file.writeBlocking(bufs, pos);
+        },
+        read: (len, pos) => file.read(len, pos),
+        datasync: () => file.datasync(),
+        truncate: (len) => file.truncate(len),
+        size: () => file.size(),
+        close: () => file.close(),
+      };
+    },
+  };
+}
+
+test("wal - an inline sync writes on the calling thread, and only when the disk is idle", async () => {
+  await withTempDir(async (root) => {
+    const fs = writeCountingFs();
+    const dir = join(root, "wal");
+    const w = await Wal.create(dir, META, { fs });
+    const segment = join(dir, walName(0, 0));
+    const before = readFileSync(segment);
+    w.save({ term: 1, vote: 1n, commit: 1 }, makeEntries(1, 1));
+    const first = w.sync({ inline: true });
+    // Written before sync returned: no turn of the event loop was needed.
+    assert.equal(fs.counts.blocking, 1);
+    assert.notDeepEqual(readFileSync(segment), before);
+    await first;
+
+    // With a write in flight, an inline sync queues behind it like any other.
+    const background = fs.counts.background;
+    w.save({ term: 1, vote: 1n, commit: 2 }, makeEntries(2, 2));
+    const second = w.sync();
+    w.save({ term: 1, vote: 1n, commit: 3 }, makeEntries(3, 3));
+    const third = w.sync({ inline: true });
+    assert.equal(fs.counts.blocking, 1);
+    await Promise.all([second, third]);
+    assert.equal(fs.counts.background - background, 2);
+    await w.close();
+
+    const r = await Wal.open(dir, { index: 0, term: 0 });
+    assert.deepEqual(plain((await r.readAll()).entries), plain(makeEntries(1, 3)));
+    await r.close();
   });
 });
 

@@ -270,11 +270,18 @@ export class Wal {
   /**
    * Writes and fdatasyncs everything saved so far. Resolves when it is durable; rejects
    * (now and forever after) if the disk failed.
+   *
+   * `inline`: if the disk is idle and the work is one plain write to a segment opened with
+   * O_DSYNC, do it on the calling thread before returning. For a lone small batch the
+   * round trip through the thread pool costs about as much as the write itself, and there
+   * is nothing to overlap it with; under load, leave it false so batches keep growing
+   * while the disk works.
    */
-  sync(): Promise<void> {
+  sync(options: { inline?: boolean } = {}): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.sealWrites();
     if (this.pending.length === 0) return this.inFlight ?? Promise.resolve();
+    if (options.inline === true && this.canWriteInline()) return this.writeInline();
     this.next ??= deferred();
     const done = this.next.promise;
     if (this.inFlight === undefined) void this.flush();
@@ -370,6 +377,30 @@ export class Wal {
     this.pending.push({ kind: "cut", segment, header: this.encoder.take(), headerBytes });
     this.held.push(segment);
     this.tailBytes = headerBytes;
+  }
+
+  private canWriteInline(): boolean {
+    const op = this.pending[0];
+    return (
+      this.inFlight === undefined &&
+      this.pending.length === 1 &&
+      op?.kind === "write" &&
+      (this.noFsync || this.tail!.file.durableWrites)
+    );
+  }
+
+  private writeInline(): Promise<void> {
+    const op = this.pending.pop();
+    assert.ok(op?.kind === "write" && this.pending.length === 0 && this.next === undefined);
+    const tail = this.tail!;
+    try {
+      tail.file.writeBlocking(op.buffers, tail.written);
+    } catch (err) {
+      this.failure = new WalFailedError(err);
+      return Promise.reject(this.failure);
+    }
+    tail.written += op.buffers.reduce((n, b) => n + b.length, 0);
+    return Promise.resolve();
   }
 
   /** The flusher: one batch of pending work per round, each ending in one fdatasync. */
