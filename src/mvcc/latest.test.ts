@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openLmdbBackend } from "../storage/index.js";
+import { decodeKeyValue, encodeKeyValue } from "./kv.js";
 import { LATEST_INLINE_MAX_BYTES } from "./latest.js";
-import { LATEST_BUCKET } from "./layout.js";
+import { KEY_BUCKET, LATEST_BUCKET } from "./layout.js";
+import { revToBytes } from "./revision.js";
 import { MvccStore } from "./store.js";
 
 test("latest - large values are stored once and read back whole, in ranges and gets", async () => {
@@ -41,6 +43,39 @@ test("latest - large values are stored once and read back whole, in ranges and g
     });
     assert.deepEqual(prev, big, "the replaced version comes back whole");
     assert.deepEqual(store.range(Buffer.from("b"), undefined, { revision: 2 }).kvs[0]?.value, big);
+  } finally {
+    await store.close();
+    await backend.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("latest - records in the earlier sub-revision reference form still read back whole", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tetcd-latest-"));
+  const backend = openLmdbBackend(join(dir, "db"));
+  const store = new MvccStore(backend);
+  try {
+    const big = Buffer.alloc(LATEST_INLINE_MAX_BYTES + 1, 9);
+    backend.write((tx) => {
+      const w = store.write(tx);
+      w.put(Buffer.from("k"), big);
+      w.end();
+    });
+    // Rewrite the record as earlier builds did: 0xff, the 8-byte sub revision, the
+    // key-value without its value.
+    backend.write((tx) => {
+      const kv = decodeKeyValue(tx.get(KEY_BUCKET, revToBytes(2, 0))!);
+      const sub = Buffer.alloc(9);
+      sub[0] = 0xff;
+      sub.writeBigUInt64BE(0n, 1);
+      tx.put(
+        LATEST_BUCKET,
+        Buffer.from("k"),
+        Buffer.concat([sub, encodeKeyValue({ ...kv, value: Buffer.alloc(0) })]),
+      );
+    });
+    assert.deepEqual(store.range(Buffer.from("k")).kvs[0]?.value, big);
+    assert.equal(store.range(Buffer.from("k"), undefined, { keysOnly: true }).kvs[0]?.version, 1);
   } finally {
     await store.close();
     await backend.close();

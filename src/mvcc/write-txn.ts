@@ -90,8 +90,9 @@ export class MvccWriteTxn {
       lease,
     };
     const bytes = encodeKeyValue(kv);
-    this.tx.put(KEY_BUCKET, revToBytes(rev, sub), bytes);
-    this.tx.put(LATEST_BUCKET, key, encodeLatest(kv, sub, bytes));
+    const revKey = revToBytes(rev, sub);
+    this.tx.put(KEY_BUCKET, revKey, bytes);
+    this.tx.put(LATEST_BUCKET, key, encodeLatest(kv, revKey, bytes));
     this.tx.put(INDEX_BUCKET, indexKey(key, rev, sub), MARK_PUT);
     const hooks = this.ctx.hooks;
     if (hooks !== undefined) {
