@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import { openLmdbBackend } from "../storage/index.js";
 import { decodeKeyValue, encodeKeyValue } from "./kv.js";
 import { LATEST_INLINE_MAX_BYTES } from "./latest.js";
 import { KEY_BUCKET, LATEST_BUCKET } from "./layout.js";
 import { revToBytes } from "./revision.js";
-import { MvccStore } from "./store.js";
+import { openTestStore } from "./testing.js";
 
 test("latest - large values are stored once and read back whole, in ranges and gets", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "tetcd-latest-"));
-  const backend = openLmdbBackend(join(dir, "db"));
-  const store = new MvccStore(backend);
+  const t = openTestStore();
+  const { store, backend } = t;
   try {
     const big = Buffer.alloc(LATEST_INLINE_MAX_BYTES + 1, 7);
     const small = Buffer.from("small");
@@ -44,16 +39,13 @@ test("latest - large values are stored once and read back whole, in ranges and g
     assert.deepEqual(prev, big, "the replaced version comes back whole");
     assert.deepEqual(store.range(Buffer.from("b"), undefined, { revision: 2 }).kvs[0]?.value, big);
   } finally {
-    await store.close();
-    await backend.close();
-    await rm(dir, { recursive: true, force: true });
+    await t.close();
   }
 });
 
 test("latest - records in the earlier sub-revision reference form still read back whole", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "tetcd-latest-"));
-  const backend = openLmdbBackend(join(dir, "db"));
-  const store = new MvccStore(backend);
+  const t = openTestStore();
+  const { store, backend } = t;
   try {
     const big = Buffer.alloc(LATEST_INLINE_MAX_BYTES + 1, 9);
     backend.write((tx) => {
@@ -77,8 +69,6 @@ test("latest - records in the earlier sub-revision reference form still read bac
     assert.deepEqual(store.range(Buffer.from("k")).kvs[0]?.value, big);
     assert.equal(store.range(Buffer.from("k"), undefined, { keysOnly: true }).kvs[0]?.version, 1);
   } finally {
-    await store.close();
-    await backend.close();
-    await rm(dir, { recursive: true, force: true });
+    await t.close();
   }
 });
