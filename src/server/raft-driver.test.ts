@@ -5,39 +5,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { confChangeOfEntry, type Entry, MemoryStorage, RawNode } from "../raft/index.js";
 import { testRandom } from "../raft/testing/network.js";
-import { nodeFs, Wal, type WalFs } from "../wal/index.js";
+import { Wal, type WalFs } from "../wal/index.js";
+import { writeCountingFs } from "../wal/testkit.js";
 import { RaftDriver } from "./raft-driver.js";
-
-/** nodeFs whose writes are counted by kind and can be made slow. */
-function slowableFs(): WalFs & { counts: { background: number; blocking: number }; delayMs: number } {
-  const fs = {
-    ...nodeFs,
-    counts: { background: 0, blocking: 0 },
-    delayMs: 0,
-    async open(path: string, mode: Parameters<WalFs["open"]>[1], durableWrites?: boolean) {
-      const file = await nodeFs.open(path, mode, durableWrites);
-      return {
-        durableWrites: file.durableWrites,
-        async write(bufs: readonly Uint8Array[], pos: number) {
-          fs.counts.background++;
-          if (fs.delayMs > 0) await new Promise((r) => setTimeout(r, fs.delayMs));
-          return file.write(bufs, pos);
-        },
-        writeBlocking(bufs: readonly Uint8Array[], pos: number) {
-          fs.counts.blocking++;
-          if (fs.delayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, fs.delayMs);
-          file.writeBlocking(bufs, pos);
-        },
-        read: (len: number, pos: number) => file.read(len, pos),
-        datasync: () => file.datasync(),
-        truncate: (len: number) => file.truncate(len),
-        size: () => file.size(),
-        close: () => file.close(),
-      };
-    },
-  };
-  return fs;
-}
 
 /** A lone voter driven by a RaftDriver over a real WAL; resolves once it leads. */
 async function loneLeader(fs: WalFs, dir: string) {
@@ -100,7 +70,7 @@ async function loneLeader(fs: WalFs, dir: string) {
 
 test("raft driver - a lone entry is written inline on a fast disk, batches and slow disks go to the pool", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tetcd-driver-"));
-  const fs = slowableFs();
+  const fs = writeCountingFs();
   const member = await loneLeader(fs, dir);
   try {
     let before = { ...fs.counts };

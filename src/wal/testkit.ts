@@ -1,4 +1,4 @@
-// Helpers shared by this module's tests (not exported from index.ts).
+// Helpers shared by this module's tests and the raft driver's (not exported from index.ts).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,4 +94,42 @@ export function unsyncedFs(): WalFs {
     },
     syncDir: async () => {},
   };
+}
+
+export interface WriteCountingFs extends WalFs {
+  /** Writes through the thread pool (`write`) and on the calling thread (`writeBlocking`). */
+  readonly counts: { background: number; blocking: number };
+  /** When above 0, every write takes this much longer (a slow disk). */
+  delayMs: number;
+}
+
+/** nodeFs, O_DSYNC segments included, with each kind of write counted and delayable. */
+export function writeCountingFs(): WriteCountingFs {
+  const fs: WriteCountingFs = {
+    ...nodeFs,
+    counts: { background: 0, blocking: 0 },
+    delayMs: 0,
+    async open(path, mode, durableWrites) {
+      const file = await nodeFs.open(path, mode, durableWrites);
+      return {
+        durableWrites: file.durableWrites,
+        async write(bufs, pos) {
+          fs.counts.background++;
+          if (fs.delayMs > 0) await new Promise((r) => setTimeout(r, fs.delayMs));
+          return file.write(bufs, pos);
+        },
+        writeBlocking(bufs, pos) {
+          fs.counts.blocking++;
+          if (fs.delayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, fs.delayMs);
+          file.writeBlocking(bufs, pos);
+        },
+        read: (len, pos) => file.read(len, pos),
+        datasync: () => file.datasync(),
+        truncate: (len) => file.truncate(len),
+        size: () => file.size(),
+        close: () => file.close(),
+      };
+    },
+  };
+  return fs;
 }

@@ -12,9 +12,8 @@ import {
   WalSnapshotMismatchError,
   WalSnapshotNotFoundError,
 } from "./errors.js";
-import { nodeFs, type WalFs } from "./fs.js";
 import { parseWalName, walName } from "./names.js";
-import { countingFs, makeEntries, plain, withTempDir } from "./testkit.js";
+import { countingFs, makeEntries, plain, withTempDir, writeCountingFs } from "./testkit.js";
 import type { WalEntry } from "./types.js";
 import { Wal } from "./wal.js";
 
@@ -256,35 +255,6 @@ test("wal - sync with nothing buffered waits for the batch in flight", async () 
     await w.close();
   });
 });
-
-/** nodeFs (O_DSYNC segments included) with each kind of write counted. */
-function writeCountingFs(): WalFs & { counts: { background: number; blocking: number } } {
-  const counts = { background: 0, blocking: 0 };
-  return {
-    ...nodeFs,
-    counts,
-    async open(path, mode, durableWrites) {
-      const file = await nodeFs.open(path, mode, durableWrites);
-      return {
-        ...file,
-        durableWrites: file.durableWrites,
-        write: (bufs, pos) => {
-          counts.background++;
-          return file.write(bufs, pos);
-        },
-        writeBlocking: (bufs, pos) => {
-          counts.blocking++;
-          file.writeBlocking(bufs, pos);
-        },
-        read: (len, pos) => file.read(len, pos),
-        datasync: () => file.datasync(),
-        truncate: (len) => file.truncate(len),
-        size: () => file.size(),
-        close: () => file.close(),
-      };
-    },
-  };
-}
 
 test("wal - an inline sync writes on the calling thread, and only when the disk is idle", async () => {
   await withTempDir(async (root) => {
