@@ -1,16 +1,10 @@
 // A call carried by an HTTP/2 stream: gRPC's wire protocol over node:http2's core API.
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import type { PeerCertificate, TLSSocket } from "node:tls";
-import { type CallLimits, type Registered, ServerCall } from "./call.js";
-import { FrameDecoder, type FrameSink } from "./framing.js";
+import type { CallLimits, Registered } from "./call.js";
+import { type ConnectionActivity, FramedCall, metadataHeaders, statusHeaders } from "./framed-call.js";
 import type { Metadata } from "./metadata.js";
-import { encodeGrpcMessage, type OutgoingMetadata, Status } from "./status.js";
-
-/** What a call tells its connection's keepalive policy. */
-export interface ConnectionActivity {
-  /** Frames were read (the connection is alive). */
-  active: boolean;
-}
+import { type OutgoingMetadata, Status } from "./status.js";
 
 const kCall = Symbol("grpc.call");
 type CallStream = ServerHttp2Stream & { [kCall]?: H2Call | undefined };
@@ -35,26 +29,6 @@ function onWantTrailers(this: CallStream): void {
 }
 export function ignoreError(): void {}
 
-/** Header values for outgoing metadata (`-bin` values as unpadded base64, as grpc-go sends them). */
-export function metadataHeaders(metadata: OutgoingMetadata, into: Record<string, string | number>): void {
-  for (const key of Object.keys(metadata)) {
-    const value = metadata[key]!;
-    into[key] = typeof value === "string" ? value : value.toString("base64").replace(/=+$/, "");
-  }
-}
-
-function statusHeaders(
-  code: Status,
-  message: string,
-  trailers: OutgoingMetadata | undefined,
-  into: Record<string, string | number>,
-): Record<string, string | number> {
-  if (trailers !== undefined) metadataHeaders(trailers, into);
-  into["grpc-status"] = String(code);
-  if (message !== "") into["grpc-message"] = encodeGrpcMessage(message);
-  return into;
-}
-
 /** Reset the stream once the response is out if the client is still sending (grpc-go does too). */
 function stopReading(stream: ServerHttp2Stream): void {
   if (!stream.readableEnded && !stream.destroyed) stream.close(constants.NGHTTP2_NO_ERROR);
@@ -76,12 +50,11 @@ export function respondTrailersOnly(
   stopReading(stream);
 }
 
-export class H2Call extends ServerCall implements FrameSink {
+/** A call on a connection node:http2 serves. */
+export class H2Call extends FramedCall {
   readonly #stream: CallStream;
   readonly #headers: IncomingHttpHeaders;
-  readonly #decoder: FrameDecoder;
   readonly #contentType: string;
-  readonly #activity: ConnectionActivity | undefined;
   #trailers: Record<string, string | number> = okTrailers;
 
   constructor(
@@ -94,12 +67,10 @@ export class H2Call extends ServerCall implements FrameSink {
     contentType: string,
     activity: ConnectionActivity | undefined,
   ) {
-    super(registered, metadata, timeoutMs, limits);
+    super(registered, metadata, timeoutMs, limits, activity);
     this.#stream = stream;
     this.#headers = headers;
-    this.#decoder = new FrameDecoder(limits.maxReceiveMessageBytes);
     this.#contentType = contentType;
-    this.#activity = activity;
   }
 
   start(): void {
@@ -110,34 +81,6 @@ export class H2Call extends ServerCall implements FrameSink {
     stream.on("close", onClose);
     stream.on("wantTrailers", onWantTrailers);
     this.begin();
-  }
-
-  onData(chunk: Buffer): void {
-    if (this.#activity !== undefined) this.#activity.active = true;
-    this.#decoder.push(chunk, this);
-  }
-
-  onFrame(compressed: boolean, body: Buffer): void {
-    if (compressed) {
-      this.finish(Status.INTERNAL, "grpc: compressed flag set with identity or empty encoding");
-      return;
-    }
-    this.receive(body);
-  }
-
-  onFrameTooLarge(length: number): void {
-    this.finish(
-      Status.RESOURCE_EXHAUSTED,
-      `grpc: received message larger than max (${length} vs. ${this.limits.maxReceiveMessageBytes})`,
-    );
-  }
-
-  onEnd(): void {
-    if (this.#decoder.partial) {
-      this.finish(Status.INTERNAL, "unexpected EOF");
-      return;
-    }
-    this.halfClose();
   }
 
   onClose(): void {
@@ -232,9 +175,5 @@ export class H2Call extends ServerCall implements FrameSink {
 
   protected resumeInput(): void {
     this.#stream.resume();
-  }
-
-  protected ended_(): void {
-    this.#decoder.stop();
   }
 }

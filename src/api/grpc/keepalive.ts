@@ -3,7 +3,8 @@
 // `intervalMs` is pinged and closed if the ping is not answered within `timeoutMs`.
 import assert from "node:assert";
 import { constants, type ServerHttp2Session } from "node:http2";
-import type { ConnectionActivity } from "./h2-call.js";
+import type { ConnectionObserver } from "../http/h2-connection.js";
+import type { ConnectionActivity } from "./framed-call.js";
 
 export interface KeepaliveOptions {
   /** Minimum time between client pings while streams are open (etcd --grpc-keepalive-min-time). */
@@ -30,8 +31,21 @@ const maxPingStrikes = 2;
 /** An HTTP/2 PING frame: 9 bytes of frame header and 8 of payload. */
 const PING_ACK_BYTES = 17;
 
+/** What the keepalive policy needs of a connection, whoever frames it. */
+export interface KeepaliveTarget {
+  /** Closed or closing. */
+  readonly gone: boolean;
+  /** Octets written to the socket so far. */
+  readonly bytesWritten: number;
+  /** Sends a PING; `onAck` runs when it is answered. */
+  ping(onAck: () => void): void;
+  /** GOAWAY ENHANCE_YOUR_CALM "too_many_pings", then close. */
+  tooManyPings(): void;
+  destroy(): void;
+}
+
 /** The keepalive state of one HTTP/2 connection. */
-export class ConnectionKeepalive implements ConnectionActivity {
+export class ConnectionKeepalive implements ConnectionActivity, ConnectionObserver {
   active = false;
   #streams = 0;
   #lastPingAt = Number.NEGATIVE_INFINITY;
@@ -39,27 +53,30 @@ export class ConnectionKeepalive implements ConnectionActivity {
   #writtenAtLastPing = 0;
   #pingOutstanding = false;
   #timer: NodeJS.Timeout | undefined;
-  readonly #session: ServerHttp2Session;
+  readonly #target: KeepaliveTarget;
   readonly #options: KeepaliveOptions;
 
-  constructor(session: ServerHttp2Session, options: KeepaliveOptions) {
+  constructor(target: KeepaliveTarget, options: KeepaliveOptions) {
     assert(options.minTimeMs >= 0 && options.intervalMs > 0 && options.timeoutMs > 0);
-    this.#session = session;
+    this.#target = target;
     this.#options = options;
-    const onStreamClose = (): void => {
-      this.#streams--;
-    };
-    session.on("stream", (stream) => {
-      this.#streams++;
-      this.active = true;
-      stream.once("close", onStreamClose);
-    });
-    session.on("ping", () => this.#onPing());
-    session.once("close", () => this.#stop());
     this.#schedule(options.intervalMs);
   }
 
-  #onPing(): void {
+  readActivity(): void {
+    this.active = true;
+  }
+
+  streamOpened(): void {
+    this.#streams++;
+    this.active = true;
+  }
+
+  streamClosed(): void {
+    this.#streams--;
+  }
+
+  pingReceived(): void {
     const now = Date.now();
     this.active = true;
     const last = this.#lastPingAt;
@@ -69,7 +86,7 @@ export class ConnectionKeepalive implements ConnectionActivity {
     // counts is bytes that left the socket, not writes queued: a response held back by
     // flow control goes out later, frame by frame, and each frame may draw a ping. Our own
     // PING ACK to the previous ping does not count.
-    const written = this.#session.socket?.bytesWritten ?? 0;
+    const written = this.#target.bytesWritten;
     const wroteSince = written - this.#writtenAtLastPing > PING_ACK_BYTES;
     this.#writtenAtLastPing = written;
     if (wroteSince) {
@@ -79,14 +96,12 @@ export class ConnectionKeepalive implements ConnectionActivity {
     const minGap =
       this.#streams < 1 && !this.#options.permitWithoutStream ? idlePingIntervalMs : this.#options.minTimeMs;
     if (last + minGap > now) this.#strikes++;
-    if (this.#strikes > maxPingStrikes) {
-      const session = this.#session;
-      if (session.destroyed) return;
-      const lastStreamId = session.state.lastProcStreamID ?? 0;
-      session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, lastStreamId, Buffer.from("too_many_pings"));
-      // Let the GOAWAY frame leave before the connection closes.
-      setImmediate(() => session.destroy());
-    }
+    if (this.#strikes > maxPingStrikes && !this.#target.gone) this.#target.tooManyPings();
+  }
+
+  closed(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #schedule(delayMs: number): void {
@@ -95,8 +110,8 @@ export class ConnectionKeepalive implements ConnectionActivity {
   }
 
   #tick(): void {
-    const session = this.#session;
-    if (session.destroyed || session.closed) return;
+    const target = this.#target;
+    if (target.gone) return;
     if (this.active) {
       this.active = false;
       this.#pingOutstanding = false;
@@ -105,18 +120,50 @@ export class ConnectionKeepalive implements ConnectionActivity {
     }
     if (this.#pingOutstanding) {
       // No answer within the timeout: the peer is gone.
-      session.destroy();
+      target.destroy();
       return;
     }
     this.#pingOutstanding = true;
-    session.ping((error) => {
-      if (error === null) this.active = true;
+    target.ping(() => {
+      this.active = true;
     });
     this.#schedule(this.#options.timeoutMs);
   }
+}
 
-  #stop(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
+/** Keepalive for a connection served by node:http2. */
+export function keepaliveForSession(
+  session: ServerHttp2Session,
+  options: KeepaliveOptions,
+): ConnectionKeepalive {
+  const keepalive = new ConnectionKeepalive(
+    {
+      get gone() {
+        return session.destroyed || session.closed;
+      },
+      get bytesWritten() {
+        return session.socket?.bytesWritten ?? 0;
+      },
+      ping: (onAck) =>
+        session.ping((error) => {
+          if (error === null) onAck();
+        }),
+      tooManyPings: () => {
+        const lastStreamId = session.state.lastProcStreamID ?? 0;
+        session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, lastStreamId, Buffer.from("too_many_pings"));
+        // Let the GOAWAY frame leave before the connection closes.
+        setImmediate(() => session.destroy());
+      },
+      destroy: () => session.destroy(),
+    },
+    options,
+  );
+  const onStreamClose = (): void => keepalive.streamClosed();
+  session.on("stream", (stream) => {
+    keepalive.streamOpened();
+    stream.once("close", onStreamClose);
+  });
+  session.on("ping", () => keepalive.pingReceived());
+  session.once("close", () => keepalive.closed());
+  return keepalive;
 }

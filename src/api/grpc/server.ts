@@ -2,10 +2,18 @@
 // client listener (src/api/http) or calls from inside the process (the JSON gateway).
 import assert from "node:assert";
 import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
+import type net from "node:net";
+import { H2Connection, H2ErrorCode, type H2ServerStream } from "../http/h2-connection.js";
+import { encodeHeaderBlock } from "../http/hpack-encoder.js";
 import type { CallLimits, Registered } from "./call.js";
 import { H2Call, ignoreError, respondTrailersOnly } from "./h2-call.js";
 import type { HandlerFor, ServiceHandlers } from "./handlers.js";
-import { ConnectionKeepalive, defaultKeepalive, type KeepaliveOptions } from "./keepalive.js";
+import {
+  ConnectionKeepalive,
+  defaultKeepalive,
+  type KeepaliveOptions,
+  keepaliveForSession,
+} from "./keepalive.js";
 import {
   type LocalCall,
   type LocalCallListener,
@@ -15,6 +23,7 @@ import {
 import { Metadata } from "./metadata.js";
 import type { AnyMethod } from "./method.js";
 import { methodStats } from "./metrics.js";
+import { OwnH2Call, respondTrailersOnly as respondOwnTrailersOnly } from "./own-h2-call.js";
 import { type ServiceMethods, type ServiceName, serviceMethods } from "./services.js";
 import { GrpcError, Status } from "./status.js";
 import { parseGrpcTimeout } from "./timeout.js";
@@ -31,10 +40,40 @@ export interface GrpcServerOptions {
 const kKeepalive = Symbol("grpc.keepalive");
 type Session = ServerHttp2Session & { [kKeepalive]?: ConnectionKeepalive };
 
+/** Request header fields, from node:http2 or our own connections. */
+type AnyHeaders = Record<string, string | string[] | undefined>;
+
+function first(headers: AnyHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** True when an HTTP/2 request is a gRPC call (etcd routes on the same test). */
-export function isGrpcRequest(headers: IncomingHttpHeaders): boolean {
-  const contentType = headers["content-type"];
-  return contentType?.startsWith("application/grpc") === true;
+export function isGrpcRequest(headers: AnyHeaders): boolean {
+  return first(headers, "content-type")?.startsWith("application/grpc") === true;
+}
+
+/** Settings of the HTTP/2 connections tetcd frames itself. */
+export interface ConnectionSettings {
+  /** Bytes already read from the socket, the client preface first. */
+  initial: Buffer;
+  maxConcurrentStreams: number;
+  streamWindowBytes: number;
+  connectionWindowBytes: number;
+}
+
+/** What a request is routed to, once its headers are found acceptable. */
+interface Route {
+  registered: Registered;
+  timeoutMs: number | undefined;
+  contentType: string;
+}
+
+/** How a transport turns a request away. */
+interface Refusal {
+  trailersOnly(contentType: string, code: Status, message: string, httpStatus?: number): void;
+  /** Reset the stream (headers that do not parse). */
+  reset(): void;
 }
 
 function responseContentType(requestType: string | undefined): string {
@@ -89,49 +128,24 @@ export class GrpcServer {
     return this.#byPath.get(path)?.method;
   }
 
-  /** Applies the keepalive policy to a new HTTP/2 connection. */
+  /** Applies the keepalive policy to a new connection served by node:http2. */
   handleSession(session: ServerHttp2Session): void {
     const s = session as Session;
-    if (s[kKeepalive] === undefined) s[kKeepalive] = new ConnectionKeepalive(session, this.#keepalive);
+    if (s[kKeepalive] === undefined) s[kKeepalive] = keepaliveForSession(session, this.#keepalive);
   }
 
-  /** Serves one HTTP/2 stream that isGrpcRequest() accepted. */
+  /** Serves one HTTP/2 stream of node:http2 that isGrpcRequest() accepted. */
   handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     stream.on("error", ignoreError);
-    const contentType = responseContentType(headers["content-type"]);
-    if (headers[":method"] !== "POST") {
-      respondTrailersOnly(stream, contentType, Status.INTERNAL, "invalid gRPC request method", 405);
-      return;
-    }
-    let timeoutMs: number | undefined;
-    const timeoutHeader = headers["grpc-timeout"];
-    if (typeof timeoutHeader === "string") {
-      const parsed = parseGrpcTimeout(timeoutHeader);
-      if (parsed instanceof Error) {
-        // grpc-go resets a stream whose headers do not parse.
-        stream.close(0x1);
-        return;
-      }
-      timeoutMs = parsed;
-    }
-    const path = headers[":path"] ?? "";
-    const registered = this.#byPath.get(path);
-    if (registered === undefined) {
-      const { code, message } = this.#unknown(path);
-      respondTrailersOnly(stream, contentType, code, message);
-      return;
-    }
-    const encoding = headers["grpc-encoding"];
-    if (encoding !== undefined && encoding !== "identity") {
-      respondTrailersOnly(
-        stream,
-        contentType,
-        Status.UNIMPLEMENTED,
-        `grpc: Decompressor is not installed for grpc-encoding ${JSON.stringify(encoding)}`,
-      );
-      return;
-    }
+    const route = this.#route(headers, {
+      trailersOnly: (contentType, code, message, httpStatus) =>
+        respondTrailersOnly(stream, contentType, code, message, httpStatus),
+      // grpc-go resets a stream whose headers do not parse.
+      reset: () => stream.close(0x1),
+    });
+    if (route === undefined) return;
     const keepalive = (stream.session as Session | undefined)?.[kKeepalive];
+    const { registered, timeoutMs, contentType } = route;
     new H2Call(
       stream,
       headers,
@@ -142,6 +156,100 @@ export class GrpcServer {
       contentType,
       keepalive,
     ).start();
+  }
+
+  /**
+   * Serves an HTTP/2 connection with our own framing (its first request was gRPC). Every
+   * stream on it is taken as a gRPC call; others are answered 415 Unsupported Media Type.
+   */
+  handleConnection(socket: net.Socket, settings: ConnectionSettings): H2Connection {
+    let keepalive: ConnectionKeepalive | undefined;
+    const connection: H2Connection = new H2Connection(socket, {
+      ...settings,
+      onStream: (stream, headers) => this.#acceptOwn(stream, headers, keepalive),
+      observer: {
+        readActivity: () => keepalive?.readActivity(),
+        streamOpened: () => keepalive?.streamOpened(),
+        streamClosed: () => keepalive?.streamClosed(),
+        pingReceived: () => keepalive?.pingReceived(),
+        closed: () => keepalive?.closed(),
+      },
+    });
+    keepalive = new ConnectionKeepalive(
+      {
+        get gone() {
+          return connection.destroyed;
+        },
+        get bytesWritten() {
+          return socket.bytesWritten;
+        },
+        ping: (onAck) => connection.ping(onAck),
+        tooManyPings: () => connection.goawayAndClose(H2ErrorCode.ENHANCE_YOUR_CALM, "too_many_pings"),
+        destroy: () => connection.destroy(),
+      },
+      this.#keepalive,
+    );
+    return connection;
+  }
+
+  #acceptOwn(stream: H2ServerStream, headers: AnyHeaders, keepalive: ConnectionKeepalive | undefined): void {
+    if (!isGrpcRequest(headers)) {
+      stream.respond(encodeHeaderBlock([[":status", "415"]]), true);
+      return;
+    }
+    const route = this.#route(headers, {
+      trailersOnly: (contentType, code, message, httpStatus) =>
+        respondOwnTrailersOnly(stream, contentType, code, message, httpStatus),
+      reset: () => stream.reset(H2ErrorCode.PROTOCOL_ERROR),
+    });
+    if (route === undefined) return;
+    const { registered, timeoutMs, contentType } = route;
+    new OwnH2Call(
+      stream,
+      headers as Record<string, string | string[]>,
+      registered,
+      new Metadata(headers),
+      timeoutMs,
+      this.#limits,
+      contentType,
+      keepalive,
+    ).start();
+  }
+
+  /** Checks a gRPC request's headers as grpc-go does; undefined once `refusal` has answered it. */
+  #route(headers: AnyHeaders, refusal: Refusal): Route | undefined {
+    const contentType = responseContentType(first(headers, "content-type"));
+    if (first(headers, ":method") !== "POST") {
+      refusal.trailersOnly(contentType, Status.INTERNAL, "invalid gRPC request method", 405);
+      return undefined;
+    }
+    let timeoutMs: number | undefined;
+    const timeoutHeader = first(headers, "grpc-timeout");
+    if (timeoutHeader !== undefined) {
+      const parsed = parseGrpcTimeout(timeoutHeader);
+      if (parsed instanceof Error) {
+        refusal.reset();
+        return undefined;
+      }
+      timeoutMs = parsed;
+    }
+    const path = first(headers, ":path") ?? "";
+    const registered = this.#byPath.get(path);
+    if (registered === undefined) {
+      const { code, message } = this.#unknown(path);
+      refusal.trailersOnly(contentType, code, message);
+      return undefined;
+    }
+    const encoding = first(headers, "grpc-encoding");
+    if (encoding !== undefined && encoding !== "identity") {
+      refusal.trailersOnly(
+        contentType,
+        Status.UNIMPLEMENTED,
+        `grpc: Decompressor is not installed for grpc-encoding ${JSON.stringify(encoding)}`,
+      );
+      return undefined;
+    }
+    return { registered, timeoutMs, contentType };
   }
 
   /**

@@ -2,7 +2,7 @@
 // @grpc/grpc-js clients for any method. Not part of the module's public face.
 import * as grpcJs from "@grpc/grpc-js";
 import type { Reader, Writer } from "protobufjs";
-import { type ClientListener, HttpRouter, listen } from "../http/index.js";
+import { type ClientListener, type GrpcFraming, HttpRouter, listen } from "../http/index.js";
 import { GrpcServer, type GrpcServerOptions } from "./server.js";
 
 export interface TestServer {
@@ -14,7 +14,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Both ways gRPC connections can be framed: the suites run against each. */
+export const grpcFramings: readonly GrpcFraming[] = ["own", "node"];
+
 export async function startTestServer(
+  grpcFraming: GrpcFraming,
   setup: (grpc: GrpcServer, router: HttpRouter) => void,
   options: GrpcServerOptions & { maxConcurrentStreams?: number } = {},
 ): Promise<TestServer> {
@@ -24,6 +28,7 @@ export async function startTestServer(
   const listener = await listen("http://127.0.0.1:0", {
     grpc,
     http: router.serve,
+    grpcFraming,
     ...(options.maxConcurrentStreams === undefined
       ? {}
       : { maxConcurrentStreams: options.maxConcurrentStreams }),

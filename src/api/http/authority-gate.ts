@@ -1,9 +1,10 @@
-// Decides, per HTTP/2 connection, between giving node's HTTP/2 server the raw socket (the
-// fast path: no cost per request) and an AuthorityShim (for clients whose :authority
+// Decides, per HTTP/2 connection, between our own HTTP/2 framing (for connections whose
+// first request is a gRPC call, when the caller offers it), giving node's HTTP/2 server the
+// raw socket (no cost per request), and an AuthorityShim (for clients whose :authority
 // nghttp2 rejects, like grpc-go dialed with "http://host:port").
 //
 // It reads the client's bytes until its first header block is complete and looks at the
-// :authority there; clients keep one per connection. While it waits it stands in for the
+// content-type and :authority there; clients keep one authority per connection. While it waits it stands in for the
 // server as far as the client can tell:
 //  - grpc-go sends no request before the server's preface (a SETTINGS frame), so one empty
 //    SETTINGS is sent; the client's ACK for it is taken out of the stream, for the server
@@ -31,6 +32,11 @@ export interface AuthorityGateOptions {
   direct(socket: net.Socket): void;
   /** Receives the shim standing in for the socket. */
   shimmed(shim: AuthorityShim): void;
+  /**
+   * If given, receives connections whose first request is a gRPC call, with every byte
+   * read so far (the client preface first), to be served by our own HTTP/2 framing.
+   */
+  grpc?(socket: net.Socket, initial: Buffer): void;
   /** The server's SETTINGS_HEADER_TABLE_SIZE (node's default 4096). */
   settingsMaxSize?: number;
   /** Give up looking after this many bytes (default 64 KiB)... */
@@ -108,7 +114,13 @@ export function gateAuthority(socket: net.Socket, options: AuthorityGateOptions)
     const ackPending = settingsSent && !settingsAcked;
     const bytes = Buffer.concat([...kept, rest]);
     kept = [];
-    if (!ackPending && !needsRewrite(block, options.settingsMaxSize)) {
+    const first = inspect(block, options.settingsMaxSize);
+    if (first.grpc && options.grpc !== undefined) {
+      // Our framing ignores a SETTINGS ACK it did not ask for, so no need to wait for one.
+      options.grpc(socket, bytes);
+      return;
+    }
+    if (!ackPending && !first.rewrite) {
       if (bytes.length > 0) socket.unshift(bytes);
       options.direct(socket);
       return;
@@ -130,7 +142,7 @@ export function gateAuthority(socket: net.Socket, options: AuthorityGateOptions)
     if (
       malformed ||
       keptBytes + rest.length > maxBytes ||
-      (block !== undefined && (!settingsSent || settingsAcked))
+      (block !== undefined && (!settingsSent || settingsAcked || options.grpc !== undefined))
     ) {
       decide();
     } else if (prefaceSeen && block === undefined && !settingsSent) {
@@ -152,15 +164,30 @@ export function gateAuthority(socket: net.Socket, options: AuthorityGateOptions)
   socket.on("close", onClose);
 }
 
-/** True if the block holds an :authority or host value nghttp2 rejects. */
-function needsRewrite(block: Buffer | undefined, settingsMaxSize: number | undefined): boolean {
-  if (block === undefined) return false;
+const contentTypeName = Buffer.from("content-type");
+const grpcContentType = Buffer.from("application/grpc");
+
+/**
+ * What the first header block says: `rewrite` if it holds an :authority or host value
+ * nghttp2 rejects, `grpc` if it is a gRPC call.
+ */
+function inspect(
+  block: Buffer | undefined,
+  settingsMaxSize: number | undefined,
+): { rewrite: boolean; grpc: boolean } {
+  if (block === undefined) return { rewrite: false, grpc: false };
   try {
-    return new HpackDecoder(settingsMaxSize)
-      .decode(block)
-      .some((field) => isAuthorityName(field.name) && !isValidAuthority(field.value));
+    const fields = new HpackDecoder(settingsMaxSize).decode(block);
+    return {
+      rewrite: fields.some((field) => isAuthorityName(field.name) && !isValidAuthority(field.value)),
+      grpc: fields.some(
+        (field) =>
+          field.name.equals(contentTypeName) &&
+          field.value.subarray(0, grpcContentType.length).equals(grpcContentType),
+      ),
+    };
   } catch (error) {
-    if (error instanceof HpackError) return false; // nghttp2 will refuse the block itself
+    if (error instanceof HpackError) return { rewrite: false, grpc: false }; // nghttp2 will refuse the block itself
     throw error;
   }
 }

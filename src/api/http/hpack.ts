@@ -9,7 +9,7 @@ export class HpackError extends Error {
 
 /** RFC 7541 Appendix A. */
 // biome-ignore format: one entry per line reads like the RFC
-const STATIC_TABLE: readonly (readonly [string, string])[] = [
+export const STATIC_TABLE: readonly (readonly [string, string])[] = [
   [":authority", ""], [":method", "GET"], [":method", "POST"], [":path", "/"],
   [":path", "/index.html"], [":scheme", "http"], [":scheme", "https"], [":status", "200"],
   [":status", "204"], [":status", "206"], [":status", "304"], [":status", "400"],

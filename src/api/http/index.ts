@@ -18,6 +18,7 @@ export { type GatewayOptions, JsonGateway } from "./gateway.js";
 export { gatewayRoutes } from "./gateway-routes.js";
 export {
   type ClientListener,
+  type GrpcFraming,
   type ListenerOptions,
   type ListenerTls,
   listen,

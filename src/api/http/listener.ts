@@ -4,8 +4,10 @@
 //
 // Cleartext connections are told apart by the HTTP/2 connection preface (h2c with prior
 // knowledge); TLS connections by the protocol ALPN negotiated ("h2" or "http/1.1").
-// HTTP/2 connections whose :authority node's nghttp2 would refuse (grpc-go dialed with a
-// URL sends "http://host:port") go through an AuthorityShim; the rest get the raw socket.
+// HTTP/2 connections whose first request is a gRPC call are framed by us (H2Connection: a
+// unary response leaves in one write); the others go to node:http2, through an AuthorityShim
+// when their :authority would be refused by nghttp2 (grpc-go dialed with a URL sends
+// "http://host:port").
 import assert from "node:assert";
 import { unlinkSync } from "node:fs";
 import http from "node:http";
@@ -16,6 +18,7 @@ import type { GrpcServer } from "../grpc/index.js";
 import { isGrpcRequest } from "../grpc/index.js";
 import { gateAuthority } from "./authority-gate.js";
 import { AuthorityShim } from "./authority-shim.js";
+import { H2Connection } from "./h2-connection.js";
 import type { HttpHandler } from "./router.js";
 
 /** TLS settings for https:// and unixs:// URLs (node:tls server options: key, cert, ca, ...). */
@@ -30,7 +33,14 @@ export interface ListenerOptions {
   tls?: ListenerTls;
   /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection (etcd --max-concurrent-streams, default 2^32-1). */
   maxConcurrentStreams?: number;
+  /**
+   * Who frames connections whose first request is gRPC: "own" (default) or "node" (node:http2,
+   * as every other HTTP/2 connection). Both serve the whole protocol; tests run against both.
+   */
+  grpcFraming?: GrpcFraming;
 }
+
+export type GrpcFraming = "own" | "node";
 
 export interface ClientListener {
   /** The URL as bound: "http://127.0.0.1:2379" (the real port when 0 was asked), "unix://path". */
@@ -83,12 +93,13 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
   const secure = parsed.scheme === "https" || parsed.scheme === "unixs";
   if (secure) assert(options.tls !== undefined, `${url} needs TLS settings`);
 
+  const maxConcurrentStreams = options.maxConcurrentStreams ?? 2 ** 32 - 1;
   const h1 = http.createServer({ requestTimeout: 0 }, options.http);
   const h2 = http2.createServer({
     // Flow-control windows sized for etcd's large messages (requests up to 1.5 MiB, big
     // range answers) rather than HTTP/2's 64 KiB default: 1 MiB per stream, 16 MiB per connection.
     settings: {
-      maxConcurrentStreams: options.maxConcurrentStreams ?? 2 ** 32 - 1,
+      maxConcurrentStreams,
       initialWindowSize: streamWindowBytes,
     },
     // Sessions carry many streams with large messages; node's 10 MB default would reset them.
@@ -96,7 +107,8 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
   });
   const grpc = options.grpc;
   const httpHandler = options.http;
-  const sessions = new Set<http2.ServerHttp2Session>();
+  // Connections framed by node:http2 (sessions) or by us: both get GOAWAY on close.
+  const sessions = new Set<http2.ServerHttp2Session | H2Connection>();
   const shims = new WeakMap<http2.Http2Session, AuthorityShim>();
   h2.on("session", (session) => {
     sessions.add(session);
@@ -122,10 +134,24 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
     },
   );
 
+  const ownGrpc =
+    grpc === undefined || options.grpcFraming === "node"
+      ? undefined
+      : (socket: net.Socket, initial: Buffer): void => {
+          const connection = grpc.handleConnection(socket, {
+            initial,
+            maxConcurrentStreams,
+            streamWindowBytes,
+            connectionWindowBytes,
+          });
+          sessions.add(connection);
+          void connection.closed.then(() => sessions.delete(connection));
+        };
   const toH2 = (socket: net.Socket): void =>
     gateAuthority(socket, {
       direct: (raw) => h2.emit("connection", raw),
       shimmed: (shim) => h2.emit("connection", shim),
+      ...(ownGrpc !== undefined && { grpc: ownGrpc }),
     });
 
   const sockets = new Set<net.Socket>();
@@ -199,8 +225,10 @@ export async function listen(url: string, options: ListenerOptions): Promise<Cli
           check.unref();
         });
       }
-      const sessionsClosed = [...sessions].map(
-        (session) => new Promise((resolve) => session.once("close", resolve)),
+      const sessionsClosed = [...sessions].map((session) =>
+        session instanceof H2Connection
+          ? session.closed
+          : new Promise((resolve) => session.once("close", resolve)),
       );
       for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();

@@ -1,0 +1,84 @@
+// What the two HTTP/2 transports of a call share: request messages arrive as DATA octets to
+// be split into gRPC frames, and statuses and metadata go out as header fields.
+import { type CallLimits, type Registered, ServerCall } from "./call.js";
+import { FrameDecoder, type FrameSink } from "./framing.js";
+import type { Metadata } from "./metadata.js";
+import { encodeGrpcMessage, type OutgoingMetadata, Status } from "./status.js";
+
+/** What a call tells its connection's keepalive policy. */
+export interface ConnectionActivity {
+  /** Frames were read (the connection is alive). */
+  active: boolean;
+}
+
+/** Header values for outgoing metadata (`-bin` values as unpadded base64, as grpc-go sends them). */
+export function metadataHeaders(metadata: OutgoingMetadata, into: Record<string, string | number>): void {
+  for (const key of Object.keys(metadata)) {
+    const value = metadata[key]!;
+    into[key] = typeof value === "string" ? value : value.toString("base64").replace(/=+$/, "");
+  }
+}
+
+/** The header fields of a status: trailer metadata, grpc-status, grpc-message. */
+export function statusHeaders(
+  code: Status,
+  message: string,
+  trailers: OutgoingMetadata | undefined,
+  into: Record<string, string | number>,
+): Record<string, string | number> {
+  if (trailers !== undefined) metadataHeaders(trailers, into);
+  into["grpc-status"] = String(code);
+  if (message !== "") into["grpc-message"] = encodeGrpcMessage(message);
+  return into;
+}
+
+export abstract class FramedCall extends ServerCall implements FrameSink {
+  readonly #decoder: FrameDecoder;
+  readonly #activity: ConnectionActivity | undefined;
+
+  constructor(
+    registered: Registered,
+    metadata: Metadata,
+    timeoutMs: number | undefined,
+    limits: CallLimits,
+    activity: ConnectionActivity | undefined,
+  ) {
+    super(registered, metadata, timeoutMs, limits);
+    this.#decoder = new FrameDecoder(limits.maxReceiveMessageBytes);
+    this.#activity = activity;
+  }
+
+  /** Request body octets. */
+  onData(chunk: Buffer): void {
+    if (this.#activity !== undefined) this.#activity.active = true;
+    this.#decoder.push(chunk, this);
+  }
+
+  onFrame(compressed: boolean, body: Buffer): void {
+    if (compressed) {
+      this.finish(Status.INTERNAL, "grpc: compressed flag set with identity or empty encoding");
+      return;
+    }
+    this.receive(body);
+  }
+
+  onFrameTooLarge(length: number): void {
+    this.finish(
+      Status.RESOURCE_EXHAUSTED,
+      `grpc: received message larger than max (${length} vs. ${this.limits.maxReceiveMessageBytes})`,
+    );
+  }
+
+  /** The client has sent everything. */
+  onEnd(): void {
+    if (this.#decoder.partial) {
+      this.finish(Status.INTERNAL, "unexpected EOF");
+      return;
+    }
+    this.halfClose();
+  }
+
+  protected ended_(): void {
+    this.#decoder.stop();
+  }
+}
