@@ -79,6 +79,8 @@ const STREAM_HIGH_WATER = 64 * 1024;
 /** Gathered output up to this size is copied into one buffer; larger goes out as a writev. */
 const COALESCE_MAX = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** How long a client may keep a connection open after we ended our side. */
+const END_GRACE_MS = 5000;
 
 class ConnectionError extends Error {
   constructor(
@@ -119,6 +121,8 @@ export class H2Connection {
   #lastStreamId = 0;
   /** No new streams (GOAWAY sent or received); the socket ends once the open ones are done. */
   #draining = false;
+  /** A connection error was sent: nothing more the client sends is read. */
+  #failed = false;
   #destroyed = false;
 
   // Send side: what the peer allows us.
@@ -189,7 +193,9 @@ export class H2Connection {
 
   /** Sends GOAWAY with an error code and closes the connection once it is out. */
   goawayAndClose(code: number, debug: string): void {
-    if (this.#destroyed) return;
+    if (this.#destroyed || this.#failed) return;
+    this.#failed = true;
+    this.#rest = EMPTY;
     this.#sendGoaway(code, debug);
     this.#endSocket();
   }
@@ -206,7 +212,7 @@ export class H2Connection {
   // ---- reading --------------------------------------------------------------------------
 
   #onBytes(chunk: Buffer): void {
-    if (this.#destroyed) return;
+    if (this.#destroyed || this.#failed) return;
     this.#observer?.readActivity();
     const buf = this.#rest.length === 0 ? chunk : Buffer.concat([this.#rest, chunk]);
     let pos = 0;
@@ -233,7 +239,7 @@ export class H2Connection {
         const payload = buf.subarray(pos + FRAME_HEADER_LENGTH, pos + FRAME_HEADER_LENGTH + length);
         pos += FRAME_HEADER_LENGTH + length;
         this.#onFrame(type, flags, streamId, payload);
-        if (this.#destroyed) return;
+        if (this.#destroyed || this.#failed) return;
       }
     } catch (error) {
       if (!(error instanceof ConnectionError)) throw error;
@@ -529,10 +535,12 @@ export class H2Connection {
     this.#push(Buffer.concat([f, body, text]));
   }
 
-  /** Ends the socket once what is queued has been written. */
+  /** Ends the socket once what is queued has been written; destroys it if the client lingers. */
   #endSocket(): void {
     queueMicrotask(() => {
-      if (!this.#destroyed) this.socket.end();
+      if (this.#destroyed) return;
+      this.socket.end();
+      setTimeout(() => this.destroy(), END_GRACE_MS).unref();
     });
   }
 
