@@ -383,11 +383,19 @@ export class H2Connection {
       else if (Array.isArray(prior)) prior.push(value);
       else headers[name] = [prior, value];
     }
-    const stream = new H2ServerStream(this, id, this.#peerInitialWindow, this.#options.streamWindowBytes);
+    // A request that ended with its HEADERS is half-closed before onStream sees it, so a
+    // response finished there needs no RST_STREAM; onEnd follows once the callbacks are set.
+    const stream = new H2ServerStream(
+      this,
+      id,
+      this.#peerInitialWindow,
+      this.#options.streamWindowBytes,
+      endStream,
+    );
     this.#streams.set(id, stream);
     this.#observer?.streamOpened();
     this.#options.onStream(stream, headers);
-    if (endStream) stream._receive(EMPTY, 0, true);
+    if (endStream) stream._endedWithHeaders();
   }
 
   #onRstStream(streamId: number, payload: Buffer): void {
@@ -630,12 +638,13 @@ export class H2ServerStream {
   #trailers: Buffer | undefined;
   #onDrain: (() => void) | undefined;
 
-  constructor(conn: H2Connection, id: number, sendWindow: number, recvWindow: number) {
+  constructor(conn: H2Connection, id: number, sendWindow: number, recvWindow: number, remoteEnded: boolean) {
     this.#conn = conn;
     this.id = id;
     this.#sendWindow = sendWindow;
     this.#recvWindowSize = recvWindow;
     this.#recvWindow = recvWindow;
+    this.#remoteEnded = remoteEnded;
   }
 
   get connection(): H2Connection {
@@ -728,6 +737,11 @@ export class H2ServerStream {
       return;
     }
     this.#grantWindow();
+  }
+
+  /** The request's HEADERS carried END_STREAM: onEnd, unless the stream is already closed. */
+  _endedWithHeaders(): void {
+    if (!this.#closed) this.onEnd?.();
   }
 
   _growSendWindow(delta: number): void {

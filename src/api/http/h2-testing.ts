@@ -1,7 +1,7 @@
 // Helpers for tests that speak raw HTTP/2 and HPACK: an HPACK encoder for hand-made header
 // blocks and a frame reader for a socket. Not part of the module's public face.
 import type net from "node:net";
-import { FRAME_HEADER_LENGTH, type FrameHeader, readFrameHeader } from "./h2-frames.js";
+import { FRAME_HEADER_LENGTH, type FrameHeader, FrameType, frame, readFrameHeader } from "./h2-frames.js";
 import { huffmanEncode } from "./hpack-huffman.js";
 
 export function hex(text: string): Buffer {
@@ -81,4 +81,49 @@ export function splitFrames(bytes: Buffer, skip = 0): ReceivedFrame[] {
     pos = end;
   }
   return frames;
+}
+
+/** A SETTINGS frame (not an ACK) carrying `entries` as (identifier, value) pairs. */
+export function settingsFrame(entries: readonly (readonly [number, number])[] = []): Buffer {
+  const payload = Buffer.alloc(entries.length * 6);
+  entries.forEach(([id, value], i) => {
+    payload.writeUInt16BE(id, i * 6);
+    payload.writeUInt32BE(value, i * 6 + 2);
+  });
+  return frame(FrameType.SETTINGS, 0, 0, payload);
+}
+
+/** The (identifier, value) pairs of a SETTINGS payload. */
+export function settingsEntries(payload: Buffer): [number, number][] {
+  const entries: [number, number][] = [];
+  for (let i = 0; i + 6 <= payload.length; i += 6)
+    entries.push([payload.readUInt16BE(i), payload.readUInt32BE(i + 2)]);
+  return entries;
+}
+
+function u32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(value);
+  return b;
+}
+
+export function windowUpdateFrame(streamId: number, increment: number): Buffer {
+  return frame(FrameType.WINDOW_UPDATE, 0, streamId, u32(increment));
+}
+
+export function rstStreamFrame(streamId: number, code: number): Buffer {
+  return frame(FrameType.RST_STREAM, 0, streamId, u32(code));
+}
+
+export function goawayFrame(lastStreamId: number, code: number): Buffer {
+  return frame(FrameType.GOAWAY, 0, 0, Buffer.concat([u32(lastStreamId), u32(code)]));
+}
+
+/** The fields of a GOAWAY payload. */
+export function goawayFields(payload: Buffer): { lastStreamId: number; code: number; debug: string } {
+  return {
+    lastStreamId: payload.readUInt32BE(0) & 0x7fffffff,
+    code: payload.readUInt32BE(4),
+    debug: payload.subarray(8).toString(),
+  };
 }

@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { etcdserverpb as pb } from "../../proto/index.js";
+import { frame } from "../grpc/framing.js";
 import { defineMethod, GrpcServer, serviceMethods } from "../grpc/index.js";
-import { client, unary } from "../grpc/testing.js";
+import { client, rawCall, unary } from "../grpc/testing.js";
 import { HttpRouter, listen, parseClientUrl, sendText } from "./index.js";
 
 const kv = serviceMethods("etcdserverpb.KV");
@@ -159,6 +160,67 @@ describe("http listener", () => {
     assert.equal(r.status, 404);
     assert.equal(r.body, "404 page not found\n");
     assert.equal(r.headers["content-type"], "text/plain; charset=utf-8");
+  });
+});
+
+/** A Range call over a raw session; resolves to its grpc-status and the value answered. */
+async function rangeOver(session: http2.ClientHttp2Session): Promise<{ status: unknown; value: string }> {
+  const r = await rawCall(session, { ":path": kv.Range.path }, [
+    frame(pb.RangeRequest.encode({ key: Buffer.from("k") }).finish()),
+  ]);
+  const value = r.data.length > 5 ? pb.RangeResponse.decode(r.data.subarray(5)).kvs[0]?.value : undefined;
+  return { status: r.trailers?.["grpc-status"], value: Buffer.from(value ?? []).toString() };
+}
+
+describe("http listener gRPC framing", () => {
+  // Tell the framings apart by what a non-gRPC request gets on a connection: node:http2
+  // routes it to the HTTP handler (200), our framing, which serves gRPC only, answers 415.
+  const listeners: Awaited<ReturnType<typeof listen>>[] = [];
+  const sessions: http2.ClientHttp2Session[] = [];
+  after(async () => {
+    for (const session of sessions) session.destroy();
+    await Promise.all(listeners.map((l) => l.close()));
+  });
+
+  async function connect(options: { grpcFraming?: "own" | "node" } = {}): Promise<http2.ClientHttp2Session> {
+    const { grpc, router } = setup();
+    const listener = await listen("http://127.0.0.1:0", { grpc, http: router.serve, ...options });
+    listeners.push(listener);
+    const session = http2.connect(listener.url);
+    sessions.push(session);
+    return session;
+  }
+
+  test("http listener - a connection whose first request is gRPC is framed by us: a plain request on it gets 415", async () => {
+    const session = await connect();
+    assert.deepEqual(await rangeOver(session), { status: "0", value: "grpc" });
+    const r = await h2Request(session, { ":path": "/health" });
+    assert.equal(r.status, 415);
+    assert.equal(r.body, "");
+    // The connection still serves gRPC.
+    assert.deepEqual(await rangeOver(session), { status: "0", value: "grpc" });
+  });
+
+  test("http listener - a connection whose first request is plain HTTP/2 stays with node:http2, and gRPC calls on it work", async () => {
+    const session = await connect();
+    assert.deepEqual(await h2Request(session, { ":path": "/health" }), {
+      status: 200,
+      body: "health GET HTTP/2.0",
+    });
+    assert.deepEqual(await rangeOver(session), { status: "0", value: "grpc" });
+    assert.deepEqual(await h2Request(session, { ":path": "/health" }), {
+      status: 200,
+      body: "health GET HTTP/2.0",
+    });
+  });
+
+  test('http listener - with grpcFraming "node" a gRPC-first connection goes to node:http2', async () => {
+    const session = await connect({ grpcFraming: "node" });
+    assert.deepEqual(await rangeOver(session), { status: "0", value: "grpc" });
+    assert.deepEqual(await h2Request(session, { ":path": "/health" }), {
+      status: 200,
+      body: "health GET HTTP/2.0",
+    });
   });
 });
 
