@@ -447,13 +447,13 @@ describe("h2 connection", { timeout: 20_000 }, () => {
     assert.equal(peer.opened.length, 0);
   });
 
-  test("h2 connection - HEADERS opening a stream id lower than one already used is a PROTOCOL_ERROR", async () => {
+  test("h2 connection - HEADERS opening a stream id lower than one already used is a STREAM_CLOSED error", async () => {
     const peer = await open();
     peer.send(headersFrame(3));
     assert.deepEqual((await peer.barrier()).map(show), []);
     assert.equal(peer.opened.length, 1);
     peer.send(headersFrame(1));
-    const goaway = await peer.connectionError(H2ErrorCode.PROTOCOL_ERROR);
+    const goaway = await peer.connectionError(H2ErrorCode.STREAM_CLOSED);
     assert.equal(goaway.lastStreamId, 3);
     assert.equal(peer.opened.length, 1);
     assert.deepEqual(peer.opened[0]!.events, ["close"]); // the open stream is gone with the connection

@@ -361,8 +361,10 @@ export class H2Connection {
       else existing.reset(H2ErrorCode.PROTOCOL_ERROR);
       return;
     }
-    if (id % 2 === 0 || id <= this.#lastStreamId)
-      throw new ConnectionError(H2ErrorCode.PROTOCOL_ERROR, `HEADERS on closed or server stream ${id}`);
+    if (id % 2 === 0) throw new ConnectionError(H2ErrorCode.PROTOCOL_ERROR, `HEADERS on server stream ${id}`);
+    // Opening a stream closes every idle one below it (RFC 9113 5.1.1).
+    if (id <= this.#lastStreamId)
+      throw new ConnectionError(H2ErrorCode.STREAM_CLOSED, `HEADERS on closed stream ${id}`);
     this.#lastStreamId = id;
     if (this.#draining) {
       this.#writeRst(id, H2ErrorCode.REFUSED_STREAM);
