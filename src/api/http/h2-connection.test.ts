@@ -793,6 +793,53 @@ describe("h2 connection", { timeout: 20_000 }, () => {
     assert.deepEqual(ack.payload, payload);
   });
 
+  test("h2 connection - a PING that arrives while a response is pending is answered in that response's write", async () => {
+    // Held long enough that only the response can release it.
+    const peer = await open({
+      connection: { pingAckHoldMs: 60_000 },
+      onStream: ({ stream }) => {
+        setImmediate(() => {
+          stream.respond(statusBlock, false);
+          stream.write(Buffer.from("reply"));
+          stream.end(trailersBlock);
+        });
+      },
+    });
+    peer.send(
+      headersFrame(1, Flag.END_HEADERS | Flag.END_STREAM),
+      frame(FrameType.PING, 0, 0, Buffer.from("bdp-ping")),
+    );
+    const frames = [await peer.next(), await peer.next(), await peer.next(), await peer.next()];
+    assert.deepEqual(
+      frames.map((f) => [f.type, f.streamId]),
+      [
+        [FrameType.HEADERS, 1],
+        [FrameType.DATA, 1],
+        [FrameType.HEADERS, 1],
+        [FrameType.PING, 0],
+      ],
+    );
+    assert.deepEqual(frames[3]!.payload, Buffer.from("bdp-ping"));
+  });
+
+  test("h2 connection - a PING with no response pending is answered at once, even with a long hold", async () => {
+    const peer = await open({ connection: { pingAckHoldMs: 60_000 } });
+    peer.send(frame(FrameType.PING, 0, 0, Buffer.from("no-wait!")));
+    const ack = await peer.next();
+    assert.deepEqual([ack.type, ack.flags, ack.payload.toString()], [FrameType.PING, Flag.ACK, "no-wait!"]);
+  });
+
+  test("h2 connection - a PING held for a pending response is still answered when the response does not come", async () => {
+    const peer = await open();
+    peer.send(
+      headersFrame(1, Flag.END_HEADERS | Flag.END_STREAM),
+      frame(FrameType.PING, 0, 0, Buffer.from("waiting!")),
+    );
+    const ack = await peer.next();
+    assert.deepEqual([ack.type, ack.flags, ack.payload.toString()], [FrameType.PING, Flag.ACK, "waiting!"]);
+    assert.equal(peer.opened[0]!.stream.headersSent, false);
+  });
+
   test("h2 connection - ping() calls back when the client ACKs that payload, not for another", async () => {
     const peer = await open();
     let acked = 0;

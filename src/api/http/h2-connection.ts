@@ -65,6 +65,8 @@ export interface H2ConnectionOptions {
   streamWindowBytes: number;
   /** Our receive window for the whole connection. */
   connectionWindowBytes: number;
+  /** The longest a PING ACK waits for a pending response to ride along with (default 1 ms). */
+  pingAckHoldMs?: number;
   /** A new request; the stream's callbacks may be set now, before any data is delivered. */
   onStream(stream: H2ServerStream, headers: RequestHeaders): void;
   observer?: ConnectionObserver;
@@ -79,6 +81,8 @@ const STREAM_HIGH_WATER = 64 * 1024;
 /** Gathered output up to this size is copied into one buffer; larger goes out as a writev. */
 const COALESCE_MAX = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** The longest a PING ACK waits for a response to ride along with. */
+const ACK_HOLD_MS = 1;
 /** How long a client may keep a connection open after we ended our side. */
 const END_GRACE_MS = 5000;
 
@@ -141,6 +145,11 @@ export class H2Connection {
   #socketBlocked = false;
   readonly #drainWaiting = new Set<H2ServerStream>();
   readonly #pings = new Map<string, () => void>();
+  /** PING ACKs waiting to ride along with a response (see #holdOrSendAcks). */
+  #acks: Buffer[] = [];
+  #ackTimer: NodeJS.Timeout | undefined;
+  /** Streams whose response has not started. */
+  #unanswered = 0;
   #pingCounter = 0;
   readonly #closed: Promise<void>;
 
@@ -247,6 +256,19 @@ export class H2Connection {
       return;
     }
     this.#rest = pos === buf.length ? EMPTY : buf.subarray(pos);
+    if (this.#acks.length > 0) this.#holdOrSendAcks();
+  }
+
+  /**
+   * grpc-go clients ping with every response they receive (to size their window), and the
+   * ping arrives with the next request. Answered at once, the ACK is a write of its own
+   * that wakes the client while it waits for that request's response; held until the
+   * response goes out (for at most pingAckHoldMs), it rides in the same write. ACKs are sent
+   * at once when no response is pending.
+   */
+  #holdOrSendAcks(): void {
+    if (this.#unanswered === 0) this.#scheduleFlush();
+    else this.#ackTimer ??= setTimeout(this.#scheduleFlush, this.#options.pingAckHoldMs ?? ACK_HOLD_MS);
   }
 
   #onFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
@@ -395,6 +417,7 @@ export class H2Connection {
       endStream,
     );
     this.#streams.set(id, stream);
+    this.#unanswered++;
     this.#observer?.streamOpened();
     this.#options.onStream(stream, headers);
     if (endStream) stream._endedWithHeaders();
@@ -448,7 +471,7 @@ export class H2Connection {
       onAck?.();
       return;
     }
-    this.#push(Buffer.concat([frameHeader(8, FrameType.PING, Flag.ACK, 0), payload]));
+    this.#acks.push(Buffer.concat([frameHeader(8, FrameType.PING, Flag.ACK, 0), payload]));
     this.#observer?.pingReceived();
   }
 
@@ -481,18 +504,30 @@ export class H2Connection {
   #push(bytes: Buffer): void {
     this.#out.push(bytes);
     this.#outBytes += bytes.length;
+    this.#scheduleFlush();
+  }
+
+  readonly #scheduleFlush = (): void => {
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(this.#flush);
     }
-  }
+  };
 
   readonly #flush = (): void => {
     this.#flushQueued = false;
-    const out = this.#out;
-    const bytes = this.#outBytes;
+    let out = this.#out;
+    let bytes = this.#outBytes;
     this.#out = [];
     this.#outBytes = 0;
+    if (this.#acks.length > 0) {
+      // Behind what was queued before them, as if answered in turn.
+      for (const ack of this.#acks) bytes += ack.length;
+      out = out.length === 0 ? this.#acks : [...out, ...this.#acks];
+      this.#acks = [];
+      clearTimeout(this.#ackTimer);
+      this.#ackTimer = undefined;
+    }
     if (this.#destroyed || out.length === 0) return;
     const socket = this.socket;
     let ok: boolean;
@@ -584,6 +619,12 @@ export class H2Connection {
     return n;
   }
 
+  /** A stream's response headers are going out. */
+  _responseStarted(): void {
+    this.#unanswered--;
+    assert(this.#unanswered >= 0);
+  }
+
   _writeRst(streamId: number, code: number): void {
     this.#writeRst(streamId, code);
   }
@@ -599,6 +640,7 @@ export class H2Connection {
   _streamClosed(stream: H2ServerStream): void {
     if (this.#streams.get(stream.id) !== stream) return;
     this.#streams.delete(stream.id);
+    if (!stream.headersSent) this.#unanswered--;
     this.#blocked.delete(stream);
     this.#drainWaiting.delete(stream);
     this.#observer?.streamClosed();
@@ -610,6 +652,8 @@ export class H2Connection {
     this.#destroyed = true;
     this.#out = [];
     this.#outBytes = 0;
+    this.#acks = [];
+    clearTimeout(this.#ackTimer);
     for (const stream of [...this.#streams.values()]) stream._closed();
     this.#observer?.closed();
   }
@@ -666,6 +710,7 @@ export class H2ServerStream {
     if (this.#closed) return;
     assert(!this.#headersSent, "response headers sent twice");
     this.#headersSent = true;
+    this.#conn._responseStarted();
     this.#conn._writeHeaders(this.id, block, endStream);
     if (endStream) this.#endLocal();
   }
