@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { diskMetrics } from "../metrics/index.js";
 import { backendContract } from "./backend.contract.js";
 import { openLmdbBackend } from "./lmdb-backend.js";
 
@@ -60,6 +61,34 @@ test("lmdb backend - kill -9 mid-write never leaves half a transaction", async (
     b.write((tx) => tx.put("key", Buffer.from("after"), Buffer.from("crash")));
   } finally {
     await b.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("lmdb backend - commits, snapshots and defragmentation are timed in etcd's disk histograms", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tetcd-metrics-"));
+  const count = async (h: typeof diskMetrics.backendCommitSeconds): Promise<number> =>
+    (await h.get()).values.find((v) => v.metricName?.endsWith("_count"))?.value ?? 0;
+  const backend = openLmdbBackend(join(dir, "db"));
+  try {
+    const commits = await count(diskMetrics.backendCommitSeconds);
+    backend.write((tx) => tx.put("key", Buffer.from("a"), Buffer.from("1")));
+    await backend.sync();
+    assert.equal(await count(diskMetrics.backendCommitSeconds), commits + 1);
+    await backend.sync(); // nothing written since: no commit
+    assert.equal(await count(diskMetrics.backendCommitSeconds), commits + 1);
+
+    const snapshots = await count(diskMetrics.backendSnapshotSeconds);
+    const snapshot = await backend.snapshot();
+    snapshot.stream.resume();
+    await new Promise((resolve) => snapshot.stream.once("close", resolve));
+    assert.equal(await count(diskMetrics.backendSnapshotSeconds), snapshots + 1);
+
+    const defrags = await count(diskMetrics.backendDefragSeconds);
+    await backend.defragment();
+    assert.equal(await count(diskMetrics.backendDefragSeconds), defrags + 1);
+  } finally {
+    await backend.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

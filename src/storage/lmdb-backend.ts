@@ -5,6 +5,7 @@ import { createReadStream, existsSync, renameSync, rmSync, statSync } from "node
 import { dirname, join } from "node:path";
 import { type Database, open, type RootDatabase } from "lmdb";
 import { Crc32c } from "../checksum/index.js";
+import { diskMetrics } from "../metrics/index.js";
 import {
   type Backend,
   type BackendSnapshot,
@@ -171,7 +172,9 @@ export class LmdbBackend implements Backend {
     this.group = undefined;
     clearTimeout(group.timer);
     // A failed commit (disk full, I/O error) loses writes the process already acted on: crash.
+    const started = performance.now();
     group.finish();
+    diskMetrics.backendCommitSeconds.observe((performance.now() - started) / 1000);
   }
 
   /** Makes every write so far durable (commits the open group, fsynced). */
@@ -216,7 +219,9 @@ export class LmdbBackend implements Backend {
   async snapshot(): Promise<BackendSnapshot> {
     this.commit();
     const file = join(dirname(this.path), `.snapshot-${process.pid}-${Date.now()}-${Math.random()}`);
+    const started = performance.now();
     await this.root.backup(file, false);
+    diskMetrics.backendSnapshotSeconds.observe((performance.now() - started) / 1000);
     const sizeBytes = statSync(file).size;
     const stream = createReadStream(file);
     // The copy is only a staging file: once open, unlinking it keeps the data readable.
@@ -229,6 +234,7 @@ export class LmdbBackend implements Backend {
     assert.ok(this.writing === undefined && !this.busy, "backend: defragment during a write");
     this.commit();
     this.busy = true;
+    const started = performance.now();
     try {
       const tmp = `${this.path}.defrag`;
       rmSync(tmp, { force: true });
@@ -243,6 +249,7 @@ export class LmdbBackend implements Backend {
       this.dbs.clear();
       this.root = this.openRoot();
       this.ensureBuckets(names);
+      diskMetrics.backendDefragSeconds.observe((performance.now() - started) / 1000);
     } finally {
       this.busy = false;
     }
