@@ -52,6 +52,9 @@ class WatchSession {
   private readonly active = new Set<number>();
   private readonly ticker: NodeJS.Timeout;
   private draining = false;
+  /** Responses waiting for the end of this event-loop turn (see send()). */
+  private queue: WatchResponse[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly server: EtcdServer,
@@ -174,18 +177,36 @@ class WatchSession {
     return ok;
   }
 
-  /** Writes one response; false (and a resume once drained) when the client is slow. */
+  /**
+   * Queues one response; false while the client is slow (the store then holds back until
+   * resume()). The queue goes out once the current turn of the event loop is over: a write's
+   * events are produced while it applies, before its own response is ready, and a client
+   * reading both on one connection would otherwise read every event before that response
+   * (etcd, too, answers the write before its watchers hear of it).
+   */
   private send(r: WatchResponse): boolean {
-    if (this.call.write(r)) return true;
-    if (!this.draining) {
+    this.queue.push(r);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+    return !this.draining;
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const queue = this.queue;
+    this.queue = [];
+    let ok = true;
+    for (const r of queue) ok = this.call.write(r) && ok;
+    if (!ok && !this.draining) {
       this.draining = true;
       void this.call.drained().then(() => {
         this.draining = false;
         this.stream.resume();
       });
     }
-    return false;
-  }
+  };
 
   private progressTick(): void {
     for (const id of this.progressNotify) {
