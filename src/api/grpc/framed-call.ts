@@ -32,20 +32,27 @@ export function statusHeaders(
   return into;
 }
 
+/** What the server found out about a call from its request headers. */
+export interface CallSetup {
+  readonly registered: Registered;
+  readonly metadata: Metadata;
+  readonly timeoutMs: number | undefined;
+  readonly limits: CallLimits;
+  /** The response's content-type (the request's, when it names a gRPC codec). */
+  readonly contentType: string;
+  readonly activity: ConnectionActivity | undefined;
+}
+
 export abstract class FramedCall extends ServerCall implements FrameSink {
+  protected readonly contentType: string;
   readonly #decoder: FrameDecoder;
   readonly #activity: ConnectionActivity | undefined;
 
-  constructor(
-    registered: Registered,
-    metadata: Metadata,
-    timeoutMs: number | undefined,
-    limits: CallLimits,
-    activity: ConnectionActivity | undefined,
-  ) {
-    super(registered, metadata, timeoutMs, limits);
-    this.#decoder = new FrameDecoder(limits.maxReceiveMessageBytes);
-    this.#activity = activity;
+  constructor(setup: CallSetup) {
+    super(setup.registered, setup.metadata, setup.timeoutMs, setup.limits);
+    this.contentType = setup.contentType;
+    this.#decoder = new FrameDecoder(setup.limits.maxReceiveMessageBytes);
+    this.#activity = setup.activity;
   }
 
   /** Request body octets. */

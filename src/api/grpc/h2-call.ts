@@ -1,9 +1,7 @@
 // A call carried by an HTTP/2 stream: gRPC's wire protocol over node:http2's core API.
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import type { PeerCertificate, TLSSocket } from "node:tls";
-import type { CallLimits, Registered } from "./call.js";
-import { type ConnectionActivity, FramedCall, metadataHeaders, statusHeaders } from "./framed-call.js";
-import type { Metadata } from "./metadata.js";
+import { type CallSetup, FramedCall, metadataHeaders, statusHeaders } from "./framed-call.js";
 import { type OutgoingMetadata, Status } from "./status.js";
 
 const kCall = Symbol("grpc.call");
@@ -54,23 +52,12 @@ export function respondTrailersOnly(
 export class H2Call extends FramedCall {
   readonly #stream: CallStream;
   readonly #headers: IncomingHttpHeaders;
-  readonly #contentType: string;
   #trailers: Record<string, string | number> = okTrailers;
 
-  constructor(
-    stream: ServerHttp2Stream,
-    headers: IncomingHttpHeaders,
-    registered: Registered,
-    metadata: Metadata,
-    timeoutMs: number | undefined,
-    limits: CallLimits,
-    contentType: string,
-    activity: ConnectionActivity | undefined,
-  ) {
-    super(registered, metadata, timeoutMs, limits, activity);
+  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, setup: CallSetup) {
+    super(setup);
     this.#stream = stream;
     this.#headers = headers;
-    this.#contentType = contentType;
   }
 
   start(): void {
@@ -117,8 +104,8 @@ export class H2Call extends FramedCall {
     const stream = this.#stream;
     if (stream.destroyed) return;
     let headers: Record<string, string | number> = grpcHeaders;
-    if (metadata !== undefined || this.#contentType !== grpcHeaders["content-type"]) {
-      headers = { ":status": 200, "content-type": this.#contentType };
+    if (metadata !== undefined || this.contentType !== grpcHeaders["content-type"]) {
+      headers = { ":status": 200, "content-type": this.contentType };
       if (metadata !== undefined) metadataHeaders(metadata, headers);
     }
     stream.respond(headers, waitForTrailers);
@@ -144,7 +131,7 @@ export class H2Call extends FramedCall {
     if (!this.headersSent) {
       this.headersSent = true;
       stream.respond(
-        statusHeaders(code, message, trailers, { ":status": 200, "content-type": this.#contentType }),
+        statusHeaders(code, message, trailers, { ":status": 200, "content-type": this.contentType }),
         endStream,
       );
       stopReading(stream);

@@ -3,9 +3,7 @@
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import type { H2ServerStream, RequestHeaders } from "../http/h2-connection.js";
 import { encodeHeaderBlock, type HeaderField } from "../http/hpack-encoder.js";
-import type { CallLimits, Registered } from "./call.js";
-import { type ConnectionActivity, FramedCall, metadataHeaders, statusHeaders } from "./framed-call.js";
-import type { Metadata } from "./metadata.js";
+import { type CallSetup, FramedCall, metadataHeaders, statusHeaders } from "./framed-call.js";
 import { type OutgoingMetadata, Status } from "./status.js";
 
 // The blocks nearly every call sends, encoded once (the encoder is stateless).
@@ -38,22 +36,11 @@ export function respondTrailersOnly(
 export class OwnH2Call extends FramedCall {
   readonly #stream: H2ServerStream;
   readonly #headers: RequestHeaders;
-  readonly #contentType: string;
 
-  constructor(
-    stream: H2ServerStream,
-    headers: RequestHeaders,
-    registered: Registered,
-    metadata: Metadata,
-    timeoutMs: number | undefined,
-    limits: CallLimits,
-    contentType: string,
-    activity: ConnectionActivity | undefined,
-  ) {
-    super(registered, metadata, timeoutMs, limits, activity);
+  constructor(stream: H2ServerStream, headers: RequestHeaders, setup: CallSetup) {
+    super(setup);
     this.#stream = stream;
     this.#headers = headers;
-    this.#contentType = contentType;
   }
 
   start(): void {
@@ -84,11 +71,11 @@ export class OwnH2Call extends FramedCall {
   }
 
   protected writeHeaders(metadata: OutgoingMetadata | undefined): void {
-    if (metadata === undefined && this.#contentType === "application/grpc") {
+    if (metadata === undefined && this.contentType === "application/grpc") {
       this.#stream.respond(okHeadersBlock, false);
       return;
     }
-    const headers: Record<string, string | number> = { ":status": 200, "content-type": this.#contentType };
+    const headers: Record<string, string | number> = { ":status": 200, "content-type": this.contentType };
     if (metadata !== undefined) metadataHeaders(metadata, headers);
     this.#stream.respond(encodeHeaderBlock(fields(headers)), false);
   }
@@ -108,22 +95,11 @@ export class OwnH2Call extends FramedCall {
   protected writeStatus(code: Status, message: string, trailers: OutgoingMetadata | undefined): void {
     if (!this.headersSent) {
       this.headersSent = true;
-      const headers = { ":status": 200, "content-type": this.#contentType };
+      const headers = { ":status": 200, "content-type": this.contentType };
       this.#stream.respond(encodeHeaderBlock(fields(statusHeaders(code, message, trailers, headers))), true);
       return;
     }
     this.#stream.end(this.#trailersBlock(code, message, trailers));
-  }
-
-  protected override writeLast(
-    withHeaders: boolean,
-    headers: OutgoingMetadata | undefined,
-    framed: Buffer,
-    trailers: OutgoingMetadata | undefined,
-  ): void {
-    if (withHeaders) this.writeHeaders(headers);
-    this.#stream.write(framed);
-    this.#stream.end(this.#trailersBlock(Status.OK, "", trailers));
   }
 
   #trailersBlock(code: Status, message: string, trailers: OutgoingMetadata | undefined): Buffer {

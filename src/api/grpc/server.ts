@@ -3,9 +3,15 @@
 import assert from "node:assert";
 import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type net from "node:net";
-import { H2Connection, H2ErrorCode, type H2ServerStream } from "../http/h2-connection.js";
+import {
+  H2Connection,
+  H2ErrorCode,
+  type H2ServerStream,
+  type RequestHeaders,
+} from "../http/h2-connection.js";
 import { encodeHeaderBlock } from "../http/hpack-encoder.js";
 import type { CallLimits, Registered } from "./call.js";
+import type { CallSetup, ConnectionActivity } from "./framed-call.js";
 import { H2Call, ignoreError, respondTrailersOnly } from "./h2-call.js";
 import type { HandlerFor, ServiceHandlers } from "./handlers.js";
 import {
@@ -145,17 +151,7 @@ export class GrpcServer {
     });
     if (route === undefined) return;
     const keepalive = (stream.session as Session | undefined)?.[kKeepalive];
-    const { registered, timeoutMs, contentType } = route;
-    new H2Call(
-      stream,
-      headers,
-      registered,
-      new Metadata(headers),
-      timeoutMs,
-      this.#limits,
-      contentType,
-      keepalive,
-    ).start();
+    new H2Call(stream, headers, this.#setup(route, headers, keepalive)).start();
   }
 
   /**
@@ -203,17 +199,11 @@ export class GrpcServer {
       reset: () => stream.reset(H2ErrorCode.PROTOCOL_ERROR),
     });
     if (route === undefined) return;
-    const { registered, timeoutMs, contentType } = route;
-    new OwnH2Call(
-      stream,
-      headers as Record<string, string | string[]>,
-      registered,
-      new Metadata(headers),
-      timeoutMs,
-      this.#limits,
-      contentType,
-      keepalive,
-    ).start();
+    new OwnH2Call(stream, headers as RequestHeaders, this.#setup(route, headers, keepalive)).start();
+  }
+
+  #setup(route: Route, headers: AnyHeaders, activity: ConnectionActivity | undefined): CallSetup {
+    return { ...route, metadata: new Metadata(headers), limits: this.#limits, activity };
   }
 
   /** Checks a gRPC request's headers as grpc-go does; undefined once `refusal` has answered it. */
