@@ -1,5 +1,8 @@
 // What the two HTTP/2 transports of a call share: request messages arrive as DATA octets to
-// be split into gRPC frames, and statuses and metadata go out as header fields.
+// be split into gRPC frames, statuses and metadata go out as header fields, and the peer is
+// the other end of a socket.
+import type net from "node:net";
+import type { PeerCertificate, TLSSocket } from "node:tls";
 import { type CallLimits, type Registered, ServerCall } from "./call.js";
 import { FrameDecoder, type FrameSink } from "./framing.js";
 import type { Metadata } from "./metadata.js";
@@ -17,6 +20,13 @@ export function metadataHeaders(metadata: OutgoingMetadata, into: Record<string,
     const value = metadata[key]!;
     into[key] = typeof value === "string" ? value : value.toString("base64").replace(/=+$/, "");
   }
+}
+
+/** A socket's remote end as grpc-go's peer.Addr prints it ("@" when it has none). */
+export function peerAddress(socket: net.Socket | undefined): string {
+  const address = socket?.remoteAddress;
+  if (socket === undefined || address === undefined) return "@";
+  return address.includes(":") ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
 }
 
 /** The header fields of a status: trailer metadata, grpc-status, grpc-message. */
@@ -75,6 +85,25 @@ export abstract class FramedCall extends ServerCall implements FrameSink {
       `grpc: received message larger than max (${length} vs. ${this.limits.maxReceiveMessageBytes})`,
     );
   }
+
+  get peer(): string {
+    return peerAddress(this.socket);
+  }
+
+  /** The :authority of the request (its metadata holds every request header). */
+  get authority(): string | undefined {
+    return this.metadata.get(":authority");
+  }
+
+  peerCertificate(): PeerCertificate | undefined {
+    const socket = this.socket as TLSSocket | undefined;
+    if (socket === undefined || !socket.encrypted) return undefined;
+    const certificate = socket.getPeerCertificate();
+    return certificate !== null && Object.keys(certificate).length > 0 ? certificate : undefined;
+  }
+
+  /** The connection's socket, if it still has one. */
+  protected abstract get socket(): net.Socket | undefined;
 
   /** The client has sent everything. */
   onEnd(): void {

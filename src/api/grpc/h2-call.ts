@@ -1,6 +1,6 @@
 // A call carried by an HTTP/2 stream: gRPC's wire protocol over node:http2's core API.
-import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
-import type { PeerCertificate, TLSSocket } from "node:tls";
+import { constants, type ServerHttp2Stream } from "node:http2";
+import type net from "node:net";
 import { type CallSetup, FramedCall, metadataHeaders, statusHeaders } from "./framed-call.js";
 import { type OutgoingMetadata, Status } from "./status.js";
 
@@ -51,13 +51,11 @@ export function respondTrailersOnly(
 /** A call on a connection node:http2 serves. */
 export class H2Call extends FramedCall {
   readonly #stream: CallStream;
-  readonly #headers: IncomingHttpHeaders;
   #trailers: Record<string, string | number> = okTrailers;
 
-  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, setup: CallSetup) {
+  constructor(stream: ServerHttp2Stream, setup: CallSetup) {
     super(setup);
     this.#stream = stream;
-    this.#headers = headers;
   }
 
   start(): void {
@@ -82,22 +80,8 @@ export class H2Call extends FramedCall {
     stopReading(stream);
   }
 
-  get peer(): string {
-    const socket = this.#stream.session?.socket;
-    if (socket === undefined || socket.remoteAddress === undefined) return "@";
-    const address = socket.remoteAddress;
-    return address.includes(":") ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
-  }
-
-  get authority(): string | undefined {
-    return this.#headers[":authority"];
-  }
-
-  peerCertificate(): PeerCertificate | undefined {
-    const socket = this.#stream.session?.socket as TLSSocket | undefined;
-    if (socket === undefined || !socket.encrypted) return undefined;
-    const certificate = socket.getPeerCertificate();
-    return certificate !== null && Object.keys(certificate).length > 0 ? certificate : undefined;
+  protected get socket(): net.Socket | undefined {
+    return this.#stream.session?.socket;
   }
 
   protected writeHeaders(metadata: OutgoingMetadata | undefined): void {

@@ -24,6 +24,7 @@
 // streams to handleStream() and sessions to handleSession(); the JSON gateway
 // uses GrpcServer.startCall() to invoke a method in-process with bytes.
 export type { CallLimits } from "./call.js";
+export { peerAddress } from "./framed-call.js";
 export type {
   BidiCall,
   BidiHandler,

@@ -1,7 +1,7 @@
 // A call carried by a stream of a connection tetcd frames itself (src/api/http/h2-connection.ts).
 // A unary response (headers, message, trailers) is queued in one go and leaves in one write.
-import type { PeerCertificate, TLSSocket } from "node:tls";
-import type { H2ServerStream, RequestHeaders } from "../http/h2-connection.js";
+import type net from "node:net";
+import type { H2ServerStream } from "../http/h2-connection.js";
 import { encodeHeaderBlock, type HeaderField } from "../http/hpack-encoder.js";
 import { type CallSetup, FramedCall, metadataHeaders, statusHeaders } from "./framed-call.js";
 import { type OutgoingMetadata, Status } from "./status.js";
@@ -35,12 +35,10 @@ export function respondTrailersOnly(
 
 export class OwnH2Call extends FramedCall {
   readonly #stream: H2ServerStream;
-  readonly #headers: RequestHeaders;
 
-  constructor(stream: H2ServerStream, headers: RequestHeaders, setup: CallSetup) {
+  constructor(stream: H2ServerStream, setup: CallSetup) {
     super(setup);
     this.#stream = stream;
-    this.#headers = headers;
   }
 
   start(): void {
@@ -51,23 +49,8 @@ export class OwnH2Call extends FramedCall {
     this.begin();
   }
 
-  get peer(): string {
-    const socket = this.#stream.connection.socket;
-    const address = socket.remoteAddress;
-    if (address === undefined) return "@";
-    return address.includes(":") ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
-  }
-
-  get authority(): string | undefined {
-    const value = this.#headers[":authority"];
-    return Array.isArray(value) ? value[0] : value;
-  }
-
-  peerCertificate(): PeerCertificate | undefined {
-    const socket = this.#stream.connection.socket as TLSSocket;
-    if (!socket.encrypted) return undefined;
-    const certificate = socket.getPeerCertificate();
-    return certificate !== null && Object.keys(certificate).length > 0 ? certificate : undefined;
+  protected get socket(): net.Socket {
+    return this.#stream.connection.socket;
   }
 
   protected writeHeaders(metadata: OutgoingMetadata | undefined): void {

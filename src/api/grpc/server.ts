@@ -3,12 +3,7 @@
 import assert from "node:assert";
 import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type net from "node:net";
-import {
-  H2Connection,
-  H2ErrorCode,
-  type H2ServerStream,
-  type RequestHeaders,
-} from "../http/h2-connection.js";
+import { H2Connection, H2ErrorCode, type H2ServerStream } from "../http/h2-connection.js";
 import { encodeHeaderBlock } from "../http/hpack-encoder.js";
 import type { CallLimits, Registered } from "./call.js";
 import type { CallSetup, ConnectionActivity } from "./framed-call.js";
@@ -151,7 +146,7 @@ export class GrpcServer {
     });
     if (route === undefined) return;
     const keepalive = (stream.session as Session | undefined)?.[kKeepalive];
-    new H2Call(stream, headers, this.#setup(route, headers, keepalive)).start();
+    new H2Call(stream, this.#setup(route, headers, keepalive)).start();
   }
 
   /**
@@ -199,7 +194,7 @@ export class GrpcServer {
       reset: () => stream.reset(H2ErrorCode.PROTOCOL_ERROR),
     });
     if (route === undefined) return;
-    new OwnH2Call(stream, headers as RequestHeaders, this.#setup(route, headers, keepalive)).start();
+    new OwnH2Call(stream, this.#setup(route, headers, keepalive)).start();
   }
 
   #setup(route: Route, headers: AnyHeaders, activity: ConnectionActivity | undefined): CallSetup {

@@ -16,6 +16,7 @@ import {
   type LocalCall,
   Metadata,
   parseGrpcTimeout,
+  peerAddress,
   type ReceivedMetadata,
   Status,
 } from "../grpc/index.js";
@@ -410,13 +411,7 @@ class Exchange {
         return;
       }
       this.#slotHeld = true;
-      const socket = this.req.socket;
-      const peer =
-        socket?.remoteAddress === undefined
-          ? "@"
-          : socket.remoteAddress.includes(":")
-            ? `[${socket.remoteAddress}]:${socket.remotePort}`
-            : `${socket.remoteAddress}:${socket.remotePort}`;
+      const peer = peerAddress(this.req.socket);
       const authority = this.req.headers.host ?? this.req.headers[":authority"];
       this.#call = this.grpc.startCall(
         this.route.method,
