@@ -13,6 +13,8 @@ import {
   Flag,
   FRAME_HEADER_LENGTH,
   FrameType,
+  frame,
+  frameHeader,
   headerBlockFrames,
   MIN_MAX_FRAME_SIZE,
   parseHeadersPayload,
@@ -95,21 +97,11 @@ class ConnectionError extends Error {
   }
 }
 
-function frameHeader(length: number, type: number, flags: number, streamId: number): Buffer {
-  const head = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
-  head.writeUIntBE(length, 0, 3);
-  head[3] = type;
-  head[4] = flags;
-  head.writeUInt32BE(streamId, 5);
-  return head;
-}
-
+/** A frame whose payload is one 32-bit value (WINDOW_UPDATE, RST_STREAM). */
 function u32Frame(type: number, streamId: number, value: number): Buffer {
-  const f = frameHeader(4, type, 0, streamId);
-  return Buffer.concat([
-    f,
-    Buffer.from([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]),
-  ]);
+  const payload = Buffer.allocUnsafe(4);
+  payload.writeUInt32BE(value, 0);
+  return frame(type, 0, streamId, payload);
 }
 
 export class H2Connection {
@@ -181,11 +173,6 @@ export class H2Connection {
     return this.#destroyed;
   }
 
-  /** The highest stream id the client opened. */
-  get lastStreamId(): number {
-    return this.#lastStreamId;
-  }
-
   /** Graceful shutdown: GOAWAY, no new streams, close once the open ones are done. */
   close(): void {
     if (this.#destroyed || this.#draining) return;
@@ -215,7 +202,7 @@ export class H2Connection {
     const payload = Buffer.alloc(8);
     payload.writeUInt32BE(++this.#pingCounter >>> 0, 4);
     this.#pings.set(payload.toString("hex"), onAck);
-    this.#push(Buffer.concat([frameHeader(8, FrameType.PING, 0, 0), payload]));
+    this.#push(frame(FrameType.PING, 0, 0, payload));
   }
 
   // ---- reading --------------------------------------------------------------------------
@@ -458,7 +445,7 @@ export class H2Connection {
       // HEADER_TABLE_SIZE: our encoder never uses the dynamic table. MAX_CONCURRENT_STREAMS
       // and MAX_HEADER_LIST_SIZE: a server opens no streams and sends small header lists.
     }
-    this.#push(frameHeader(0, FrameType.SETTINGS, Flag.ACK, 0));
+    this.#push(frame(FrameType.SETTINGS, Flag.ACK, 0, EMPTY));
   }
 
   #onPing(flags: number, streamId: number, payload: Buffer): void {
@@ -471,7 +458,7 @@ export class H2Connection {
       onAck?.();
       return;
     }
-    this.#acks.push(Buffer.concat([frameHeader(8, FrameType.PING, Flag.ACK, 0), payload]));
+    this.#acks.push(frame(FrameType.PING, Flag.ACK, 0, payload));
     this.#observer?.pingReceived();
   }
 
@@ -567,17 +554,17 @@ export class H2Connection {
       payload.writeUInt16BE(id, i * 6);
       payload.writeUInt32BE(value, i * 6 + 2);
     });
-    return Buffer.concat([frameHeader(payload.length, FrameType.SETTINGS, 0, 0), payload]);
+    return frame(FrameType.SETTINGS, 0, 0, payload);
   }
 
   #sendGoaway(code: number, debug: string): void {
     this.#draining = true;
     const text = Buffer.from(debug);
-    const f = frameHeader(8 + text.length, FrameType.GOAWAY, 0, 0);
-    const body = Buffer.alloc(8);
+    const body = Buffer.alloc(8 + text.length);
     body.writeUInt32BE(this.#lastStreamId, 0);
     body.writeUInt32BE(code, 4);
-    this.#push(Buffer.concat([f, body, text]));
+    text.copy(body, 8);
+    this.#push(frame(FrameType.GOAWAY, 0, 0, body));
   }
 
   /** Ends the socket once what is queued has been written; destroys it if the client lingers. */
@@ -599,8 +586,7 @@ export class H2Connection {
   _writeHeaders(streamId: number, block: Buffer, endStream: boolean): void {
     const flags = endStream ? Flag.END_STREAM : 0;
     if (block.length <= this.#peerMaxFrameSize) {
-      const f = frameHeader(block.length, FrameType.HEADERS, flags | Flag.END_HEADERS, streamId);
-      this.#push(Buffer.concat([f, block], FRAME_HEADER_LENGTH + block.length));
+      this.#push(frame(FrameType.HEADERS, flags | Flag.END_HEADERS, streamId, block));
     } else {
       this.#push(headerBlockFrames(streamId, flags, undefined, block, this.#peerMaxFrameSize));
     }
@@ -676,7 +662,6 @@ export class H2ServerStream {
   #recvUnacked = 0;
   #paused = false;
   #headersSent = false;
-  #localEnded = false;
   #remoteEnded = false;
   #closed = false;
   readonly #pending: Buffer[] = [];
@@ -717,7 +702,7 @@ export class H2ServerStream {
 
   /** Queues response body octets; false when the caller should wait for drain. */
   write(data: Buffer): boolean {
-    if (this.#closed || this.#localEnded) return true;
+    if (this.#closed) return true;
     assert(this.#headersSent && this.#trailers === undefined, "write outside the response body");
     if (data.length > 0) {
       this.#pending.push(data);
@@ -729,7 +714,7 @@ export class H2ServerStream {
 
   /** Ends the response with trailers (an encoded block) once the queued body is out. */
   end(trailers: Buffer): void {
-    if (this.#closed || this.#localEnded) return;
+    if (this.#closed) return;
     assert(this.#headersSent && this.#trailers === undefined, "trailers before headers, or twice");
     this.#trailers = trailers;
     this._flush();
@@ -802,7 +787,7 @@ export class H2ServerStream {
 
   /** Sends what the windows allow, then the trailers once the body is all out. */
   _flush(): void {
-    if (this.#closed || this.#localEnded) return;
+    if (this.#closed) return;
     const pending = this.#pending;
     while (pending.length > 0) {
       const head = pending[0]!;
@@ -843,8 +828,8 @@ export class H2ServerStream {
     this.onClose?.();
   }
 
+  /** Our side of the stream is done, and with it the stream. */
   #endLocal(): void {
-    this.#localEnded = true;
     // A response complete before the request is: tell the client to stop sending (RFC 9113 8.1).
     if (!this.#remoteEnded) this.#conn._writeRst(this.id, H2ErrorCode.NO_ERROR);
     this._closed();

@@ -40,14 +40,25 @@ export function readFrameHeader(buf: Uint8Array, offset = 0): FrameHeader {
   return { length: b.readUIntBE(0, 3), type: b[3]!, flags: b[4]!, streamId: b.readUInt32BE(5) & 0x7fffffff };
 }
 
+/** A frame header alone, for a payload of `length` octets sent as a buffer of its own. */
+export function frameHeader(length: number, type: number, flags: number, streamId: number): Buffer {
+  const head = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
+  writeFrameHeader(head, length, type, flags, streamId);
+  return head;
+}
+
 export function frame(type: number, flags: number, streamId: number, payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + payload.length);
-  out.writeUIntBE(payload.length, 0, 3);
+  writeFrameHeader(out, payload.length, type, flags, streamId);
+  out.set(payload, FRAME_HEADER_LENGTH);
+  return out;
+}
+
+function writeFrameHeader(out: Buffer, length: number, type: number, flags: number, streamId: number): void {
+  out.writeUIntBE(length, 0, 3);
   out[3] = type;
   out[4] = flags;
   out.writeUInt32BE(streamId, 5);
-  out.set(payload, FRAME_HEADER_LENGTH);
-  return out;
 }
 
 /** An empty SETTINGS frame: a server preface that changes nothing. */
