@@ -13,6 +13,7 @@
 // Waiting is bounded in time and bytes; then the connection goes on as if never read (raw,
 // or through the shim if the ACK for our SETTINGS is still to come).
 import type net from "node:net";
+import { isGrpcRequest } from "../grpc/index.js";
 import { isAuthorityName, isValidAuthority } from "./authority.js";
 import { AuthorityShim } from "./authority-shim.js";
 import {
@@ -164,9 +165,6 @@ export function gateAuthority(socket: net.Socket, options: AuthorityGateOptions)
   socket.on("close", onClose);
 }
 
-const contentTypeName = Buffer.from("content-type");
-const grpcContentType = Buffer.from("application/grpc");
-
 /**
  * What the first header block says: `rewrite` if it holds an :authority or host value
  * nghttp2 rejects, `grpc` if it is a gRPC call.
@@ -182,8 +180,8 @@ function inspect(
       rewrite: fields.some((field) => isAuthorityName(field.name) && !isValidAuthority(field.value)),
       grpc: fields.some(
         (field) =>
-          field.name.equals(contentTypeName) &&
-          field.value.subarray(0, grpcContentType.length).equals(grpcContentType),
+          field.name.toString("latin1") === "content-type" &&
+          isGrpcRequest({ "content-type": field.value.toString("latin1") }),
       ),
     };
   } catch (error) {
