@@ -4,7 +4,7 @@
 // sends the trailers a turn later, in a second write, which costs a small call about 130 µs.)
 //
 // Everything written during one synchronous run of JavaScript is gathered and written once,
-// in a microtask. Flow control is kept both ways; header blocks are decoded with the
+// in a microtask (a promise reaction: queueMicrotask would add an AsyncResource per write). Flow control is kept both ways; header blocks are decoded with the
 // connection's HPACK decoder and encoded without the dynamic table (hpack-encoder.ts).
 import assert from "node:assert";
 import type net from "node:net";
@@ -83,6 +83,7 @@ const STREAM_HIGH_WATER = 64 * 1024;
 /** Gathered output up to this size is copied into one buffer; larger goes out as a writev. */
 const COALESCE_MAX = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+const RESOLVED = Promise.resolve();
 /** The longest a PING ACK waits for a response to ride along with. */
 const ACK_HOLD_MS = 1;
 /** How long a client may keep a connection open after we ended our side. */
@@ -497,7 +498,7 @@ export class H2Connection {
   readonly #scheduleFlush = (): void => {
     if (!this.#flushQueued) {
       this.#flushQueued = true;
-      queueMicrotask(this.#flush);
+      RESOLVED.then(this.#flush);
     }
   };
 
