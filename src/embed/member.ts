@@ -4,11 +4,11 @@
 import { rm } from "node:fs/promises";
 import net from "node:net";
 import { registerEtcdHttp, registerMetricsOnly } from "../api/etcdhttp/index.js";
-import { GrpcServer } from "../api/grpc/index.js";
+import { GrpcServer, messageBytes } from "../api/grpc/index.js";
 import { type ClientListener, HttpRouter, JsonGateway, listen, parseClientUrl } from "../api/http/index.js";
 import { registerV3Services } from "../api/v3/index.js";
 import { logReadyToServe, logServingClients } from "../log/index.js";
-import { setServerId, setServerVersion } from "../metrics/index.js";
+import { networkMetrics, setServerId, setServerVersion } from "../metrics/index.js";
 import { EtcdServer, type ServerOptions } from "../server/index.js";
 
 /** grpc-go's allowance on top of etcd's --max-request-bytes for a message's framing. */
@@ -71,6 +71,8 @@ export async function startMember(opts: MemberOptions): Promise<RunningMember> {
         timeoutMs: opts.grpcKeepaliveTimeoutMs,
       },
     });
+    networkMetrics.clientGrpcReceivedBytes.report(() => messageBytes().received);
+    networkMetrics.clientGrpcSentBytes.report(() => messageBytes().sent);
     registerV3Services(grpc, server, {
       progressNotifyIntervalMs: opts.watchProgressNotifyIntervalMs,
       maxRequestBytes: opts.maxRequestBytes,

@@ -64,6 +64,30 @@ export class GaugeFunc {
   }
 }
 
+/**
+ * A counter read when scraped (Go's CounterFunc): the owner keeps the running total (a plain
+ * number its hot path bumps) and reports a function reading it once. Reads 0 until then.
+ */
+export class CounterFunc {
+  #read: () => number = () => 0;
+
+  constructor(name: string, help: string) {
+    const self = this;
+    new client.Counter({
+      name,
+      help,
+      collect() {
+        this.reset();
+        this.inc(self.#read());
+      },
+    });
+  }
+
+  report(read: () => number): void {
+    this.#read = read;
+  }
+}
+
 /** Counters etcd 3.4 keeps twice (etcd_ and etcd_debugging_), moved together. */
 export class CounterPair {
   readonly #counters: readonly Counter[];

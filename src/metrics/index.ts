@@ -1,7 +1,7 @@
 // etcd 3.4's metrics on prom-client's global registry, as typed handles the server
 // updates, and the /metrics page rendered as etcd's Go client renders it. Importing this
 // module registers every metric (etcd registers them at process start too).
-export { type Counter, CounterPair, type Gauge, GaugeFunc, type Histogram } from "./define.js";
+export { type Counter, CounterFunc, CounterPair, type Gauge, GaugeFunc, type Histogram } from "./define.js";
 export { diskMetrics } from "./disk.js";
 export { formatGoFloat } from "./gofloat.js";
 export { authMetrics, leaseMetrics } from "./lease.js";

@@ -6,6 +6,7 @@ import {
   leaseMetrics,
   METRICS_CONTENT_TYPE,
   mvccMetrics,
+  networkMetrics,
   renderMetrics,
   serverMetrics,
   setClusterVersion,
@@ -57,6 +58,17 @@ test("metrics - reported gauges read their source at scrape time", async () => {
   assert.ok(body.includes("etcd_mvcc_db_total_size_in_bytes 8192\n"));
   assert.ok(body.includes("etcd_debugging_mvcc_db_total_size_in_bytes 8192\n"));
   assert.ok(body.includes("etcd_debugging_auth_revision 7\n"));
+});
+
+test("metrics - reported counters read their running total at scrape time", async () => {
+  let sent = 0;
+  networkMetrics.clientGrpcSentBytes.report(() => sent);
+  assert.ok((await page()).includes("etcd_network_client_grpc_sent_bytes_total 0\n"));
+  sent = 1234;
+  const body = await page();
+  assert.ok(body.includes("# TYPE etcd_network_client_grpc_sent_bytes_total counter\n"));
+  assert.ok(body.includes("etcd_network_client_grpc_sent_bytes_total 1234\n"));
+  assert.ok(body.includes("etcd_network_client_grpc_received_bytes_total 0\n"));
 });
 
 test("metrics - histograms use etcd's buckets", async () => {

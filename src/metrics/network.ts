@@ -1,12 +1,13 @@
 // etcd_network_*: client gRPC traffic, and peer traffic and snapshots between members.
-import { counter, exponentialBuckets, gauge, histogram } from "./define.js";
+import { CounterFunc, counter, exponentialBuckets, gauge, histogram } from "./define.js";
 
 export const networkMetrics = {
-  clientGrpcSentBytes: counter(
+  /** Message bytes, as etcd's gRPC codec counts them: report the gRPC server's total once. */
+  clientGrpcSentBytes: new CounterFunc(
     "etcd_network_client_grpc_sent_bytes_total",
     "The total number of bytes sent to grpc clients.",
   ),
-  clientGrpcReceivedBytes: counter(
+  clientGrpcReceivedBytes: new CounterFunc(
     "etcd_network_client_grpc_received_bytes_total",
     "The total number of bytes received from grpc clients.",
   ),

@@ -91,6 +91,7 @@ export abstract class ServerCall implements CallContext, BidiCall<unknown, unkno
   /** A complete request message arrived. */
   protected receive(body: Buffer): void {
     if (this.#ended) return;
+    this.registered.stats.receivedBytes += body.length;
     let request: unknown;
     try {
       request = this.method.decode(body);
@@ -328,6 +329,7 @@ export abstract class ServerCall implements CallContext, BidiCall<unknown, unkno
       return undefined;
     }
     const length = framed.length - 5;
+    this.registered.stats.sentBytes += length;
     if (length > this.limits.maxSendMessageBytes) {
       this.finish(
         Status.RESOURCE_EXHAUSTED,

@@ -47,7 +47,7 @@ export {
   type Method,
   type MethodKind,
 } from "./method.js";
-export { enableHandlingTimeHistogram } from "./metrics.js";
+export { enableHandlingTimeHistogram, messageBytes } from "./metrics.js";
 export { GrpcServer, type GrpcServerOptions, isGrpcRequest } from "./server.js";
 export { allServices, type ServiceMethods, type ServiceName, serviceMethods } from "./services.js";
 export { encodeGrpcMessage, GrpcError, type OutgoingMetadata, Status, statusName } from "./status.js";

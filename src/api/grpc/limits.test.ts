@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { register } from "prom-client";
 import { etcdserverpb as pb } from "../../proto/index.js";
 import { frame } from "./framing.js";
-import { type CallContext, defineMethod, GrpcError, Status } from "./index.js";
+import { type CallContext, defineMethod, GrpcError, messageBytes, Status } from "./index.js";
 import { client, grpcFramings, grpcJs, startTestServer, type TestServer, unary } from "./testing.js";
 
 const slow = defineMethod("/test.Limits/Slow", "unary", pb.PutRequest, pb.PutResponse);
@@ -323,5 +323,24 @@ for (const grpcFraming of grpcFramings)
         text.includes("# HELP grpc_server_started_total Total number of RPCs started on the server.\n"),
       );
       assert.ok(text.includes("# TYPE grpc_server_handled_total counter\n"));
+    });
+
+    test("grpc metrics - message bytes received and sent, without the 5-byte prefix, as etcd's codec counts them", async () => {
+      const request = { key: Buffer.from("some key"), value: Buffer.from("some value"), lease: 2 };
+      const requestBytes = pb.PutRequest.encode(request).finish().length;
+      const responseBytes = pb.PutResponse.encode({
+        prevKv: { key: new Uint8Array(1), value: new Uint8Array(1 << 20) },
+      }).finish().length;
+      const before = messageBytes();
+      const c = client(server.target);
+      try {
+        await unary(c, counted.path, pb.PutRequest, pb.PutResponse, request);
+        await unary(c, big.path, pb.PutRequest, pb.PutResponse, {});
+      } finally {
+        c.close();
+      }
+      const after = messageBytes();
+      assert.equal(after.received - before.received, requestBytes);
+      assert.equal(after.sent - before.sent, responseBytes);
     });
   });

@@ -18,6 +18,9 @@ export class MethodStats {
   started = 0;
   received = 0;
   sent = 0;
+  /** Bytes of the messages received and sent, without gRPC's 5-byte frame prefix. */
+  receivedBytes = 0;
+  sentBytes = 0;
   readonly handled: number[] = allStatuses.map(() => 0);
 
   constructor(method: AnyMethod) {
@@ -45,6 +48,17 @@ export function methodStats(method: AnyMethod): MethodStats {
     stats.set(method.path, s);
   }
   return s;
+}
+
+/** Message bytes received and sent over every method so far (what etcd's codec counts). */
+export function messageBytes(): { received: number; sent: number } {
+  let received = 0;
+  let sent = 0;
+  for (const s of stats.values()) {
+    received += s.receivedBytes;
+    sent += s.sentBytes;
+  }
+  return { received, sent };
 }
 
 const methodLabels = ["grpc_type", "grpc_service", "grpc_method"] as const;
