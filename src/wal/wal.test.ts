@@ -329,6 +329,32 @@ test("wal - stale bytes after the last record are zeroed before appending", asyn
   });
 });
 
+test("wal - the tail's blocks are allocated with zeros ahead of the records, 256 KiB at a time", async () => {
+  await withTempDir(async (root) => {
+    const dir = join(root, "wal");
+    const path = join(dir, walName(0, 0));
+    const w = await Wal.create(dir, META);
+    const allocated = async () => (await stat(path)).blocks * 512;
+    // A sparse segment holds blocks only where something was written: here, a zeroed first
+    // 256 KiB, so the durable writes that follow need no block allocation.
+    assert.ok((await allocated()) >= 256 * 1024, `${await allocated()} bytes allocated`);
+    assert.ok((await allocated()) < 512 * 1024, `${await allocated()} bytes allocated`);
+    const all = makeEntries(1, 3000, 1, 100); // about 400 KiB of records: past one boundary
+    for (let i = 0; i < all.length; i += 100) {
+      w.save({ term: 1, vote: 1n, commit: i + 1 }, all.slice(i, i + 100));
+      await w.sync();
+    }
+    assert.ok((await allocated()) >= 512 * 1024, `${await allocated()} bytes allocated`);
+    assert.ok((await allocated()) < 1024 * 1024, `${await allocated()} bytes allocated`);
+    await w.close();
+    assert.equal((await stat(path)).size, 64 * 1000 * 1000, "the preallocated size is kept");
+    const r = await Wal.open(dir, { index: 0, term: 0 });
+    assert.deepEqual(plain((await r.readAll()).entries), plain(all));
+    await r.close();
+    assert.equal((await dumpWal(dir)).torn, undefined);
+  });
+});
+
 test("wal - a second opener is refused while the first holds the WAL", async () => {
   await withTempDir(async (root) => {
     const dir = join(root, "wal");

@@ -52,6 +52,39 @@ interface Tail {
   segment: SegmentName;
   /** Bytes of the segment already written to the file (pending ones not counted). */
   written: number;
+  /**
+   * Bytes from the start that have been written, as records or as zeros (>= written).
+   * Segments are sparse; a write into a hole makes the file system allocate blocks, and a
+   * durable write that allocates must also commit the journal. So each write that passes
+   * this mark carries zeros up to the next ALLOCATE_BYTES boundary, and the writes after it
+   * land on blocks already there.
+   */
+  allocated: number;
+}
+
+/** How far ahead of the records a tail segment's blocks are allocated (with zeros). */
+const ALLOCATE_BYTES = 256 * 1024;
+const ZEROS = Buffer.alloc(ALLOCATE_BYTES);
+
+/**
+ * `buffers` (to be written at tail.written), followed by the zeros that allocate the
+ * segment up to the next ALLOCATE_BYTES boundary (at most its preallocated size) if they
+ * end past tail.allocated. The zeros only ever cover bytes past the records, which read
+ * as zeros already.
+ */
+function withAllocation(tail: Tail, buffers: Buffer[], length: number, segmentBytes: number): Buffer[] {
+  assert.ok(tail.allocated >= tail.written);
+  const end = tail.written + length;
+  if (end <= tail.allocated) return buffers;
+  const boundary = Math.max(end, Math.min(Math.ceil(end / ALLOCATE_BYTES) * ALLOCATE_BYTES, segmentBytes));
+  tail.allocated = boundary;
+  return boundary === end ? buffers : [...buffers, ZEROS.subarray(0, boundary - end)];
+}
+
+function byteLength(buffers: readonly Buffer[]): number {
+  let n = 0;
+  for (const b of buffers) n += b.length;
+  return n;
 }
 
 interface Deferred {
@@ -135,7 +168,7 @@ export class Wal {
       await fs.mkdirp(tmpDir);
       const file = await fs.open(join(tmpDir, first.name), "create", !w.noFsync);
       await file.truncate(w.segmentSizeBytes);
-      w.tail = { file, segment: first, written: 0 };
+      w.tail = { file, segment: first, written: 0, allocated: 0 };
       w.state = "appending";
       w.append(RecordType.crc, undefined);
       w.append(RecordType.metadata, w.metadata);
@@ -224,7 +257,7 @@ export class Wal {
       await file.close();
       throw err;
     }
-    this.tail = { file, segment: end.segment, written: end.offset };
+    this.tail = { file, segment: end.segment, written: end.offset, allocated: end.offset };
     this.tailBytes = end.offset;
     this.encoder = new RecordEncoder(end.crc);
   }
@@ -393,13 +426,14 @@ export class Wal {
     const op = this.pending.pop();
     assert.ok(op?.kind === "write" && this.pending.length === 0 && this.next === undefined);
     const tail = this.tail!;
+    const length = byteLength(op.buffers);
     try {
-      tail.file.writeBlocking(op.buffers, tail.written);
+      tail.file.writeBlocking(withAllocation(tail, op.buffers, length, this.segmentSizeBytes), tail.written);
     } catch (err) {
       this.failure = new WalFailedError(err);
       return Promise.reject(this.failure);
     }
-    tail.written += op.buffers.reduce((n, b) => n + b.length, 0);
+    tail.written += length;
     return Promise.resolve();
   }
 
@@ -432,8 +466,9 @@ export class Wal {
     for (const op of ops) {
       const tail = this.tail!;
       if (op.kind === "write") {
-        await tail.file.write(op.buffers, tail.written);
-        tail.written += op.buffers.reduce((n, b) => n + b.length, 0);
+        const length = byteLength(op.buffers);
+        await tail.file.write(withAllocation(tail, op.buffers, length, this.segmentSizeBytes), tail.written);
+        tail.written += length;
         dirty = true;
       } else {
         await this.executeCut(tail, op.segment, op.header, op.headerBytes);
@@ -462,6 +497,6 @@ export class Wal {
     if (!this.noFsync) await file.datasync();
     await this.fs.rename(tmp, join(this.dir, segment.name));
     if (!this.noFsync) await this.fs.syncDir(this.dir);
-    this.tail = { file, segment, written: headerBytes };
+    this.tail = { file, segment, written: headerBytes, allocated: headerBytes };
   }
 }
