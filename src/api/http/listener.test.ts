@@ -101,7 +101,7 @@ describe("http listener", () => {
     }
   });
 
-  test("http listener - gRPC and plain HTTP/2 requests share a connection", async () => {
+  test("http listener - one port serves gRPC, plain HTTP/2, and HTTP/1.1 with a gRPC content-type", async () => {
     const c = client(`127.0.0.1:${port}`);
     try {
       const { response } = await unary(c, kv.Range.path, pb.RangeRequest, pb.RangeResponse, {
