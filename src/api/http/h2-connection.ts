@@ -4,8 +4,9 @@
 // sends the trailers a turn later, in a second write, which costs a small call about 130 µs.)
 //
 // Everything written during one synchronous run of JavaScript is gathered and written once,
-// in a microtask (a promise reaction: queueMicrotask would add an AsyncResource per write). Flow control is kept both ways; header blocks are decoded with the
-// connection's HPACK decoder and encoded without the dynamic table (hpack-encoder.ts).
+// in a microtask (a promise reaction: queueMicrotask would add an AsyncResource per write).
+// Flow control is kept both ways; header blocks are decoded with the connection's HPACK
+// decoder and encoded without the dynamic table (hpack-encoder.ts).
 import assert from "node:assert";
 import type net from "node:net";
 import {
