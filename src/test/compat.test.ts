@@ -87,6 +87,12 @@ function sortMembers(s: string): string {
   return `${s.slice(0, start)}"members":[${items.sort().join(",")}]${s.slice(end + 1)}`;
 }
 
+/**
+ * A Go duration as etcdctl prints it. Stdout is decoded as latin1 (values are bytes), so
+ * there the UTF-8 "µ" of microseconds reads as "Âµ"; stderr is decoded as UTF-8.
+ */
+const DURATION = "[0-9.]+(?:ns|Âµs|µs|ms|s|m[0-9.]+s|h[0-9]+m[0-9.]+s)";
+
 /** Replaces what differs by nature between two runs (see the header comment). */
 function normalize(r: Result, vars: Map<string, string>, kinds: Map<string, string>, step: Step) {
   let stdout = r.stdout.toString("latin1");
@@ -108,8 +114,8 @@ function normalize(r: Result, vars: Map<string, string>, kinds: Map<string, stri
       .replace(/^(mylock|e1)\/[0-9a-f]{1,16}$/gm, "$1/<SESSION-LEASE>")
       .replace(/"DBSize" : \d+/g, '"DBSize" : N')
       .replace(/(, |\| +)\d+(\.\d+)? (B|kB|MB|GB)( \||,)/g, "$1S$4")
-      .replace(/took = [0-9.]+[a-zµ]+/g, "took = D")
-      .replace(/("took":"|"Took" : |\| +)[0-9.]+(ns|µs|ms|s)( \||"|$)/gm, "$1D$3"),
+      .replace(new RegExp(`took = ${DURATION}`, "g"), "took = D")
+      .replace(new RegExp(`("took":"|"Took" : |\\| +)${DURATION}( \\||"|$)`, "gm"), "$1D$2"),
   );
   for (const [name, value] of vars) {
     const kind = kinds.get(name);
