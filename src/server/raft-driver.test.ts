@@ -5,12 +5,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { confChangeOfEntry, type Entry, MemoryStorage, RawNode } from "../raft/index.js";
 import { testRandom } from "../raft/testing/network.js";
-import { Wal, type WalFs } from "../wal/index.js";
-import { writeCountingFs } from "../wal/testkit.js";
+import { Wal } from "../wal/index.js";
+import { type WriteCountingFs, writeCountingFs } from "../wal/testkit.js";
 import { RaftDriver } from "./raft-driver.js";
 
 /** A lone voter driven by a RaftDriver over a real WAL; resolves once it leads. */
-async function loneLeader(fs: WalFs, dir: string) {
+async function loneLeader(fs: WriteCountingFs, dir: string) {
   const wal = await Wal.create(join(dir, "wal"), Buffer.from("meta"), { fs });
   const storage = new MemoryStorage();
   const node = new RawNode({ id: 1n, electionTick: 10, heartbeatTick: 1, storage, random: testRandom(3) });
@@ -48,6 +48,7 @@ async function loneLeader(fs: WalFs, dir: string) {
       fatal: (e) => assert.fail(e),
     },
     60_000,
+    fs.now,
   );
   driver.start();
   await led;
@@ -71,6 +72,7 @@ async function loneLeader(fs: WalFs, dir: string) {
 test("raft driver - a lone entry is written inline on a fast disk, batches and slow disks go to the pool", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tetcd-driver-"));
   const fs = writeCountingFs();
+  fs.writeMs = 0.1;
   const member = await loneLeader(fs, dir);
   try {
     let before = { ...fs.counts };
@@ -85,7 +87,7 @@ test("raft driver - a lone entry is written inline on a fast disk, batches and s
 
     // A disk that takes 5 ms per write: after a few samples the moving average passes 1 ms
     // and lone entries go to the pool as well.
-    fs.delayMs = 5;
+    fs.writeMs = 5;
     before = { ...fs.counts };
     for (let i = 0; i < 10; i++) await member.propose(`slow-${i}`);
     assert.ok(

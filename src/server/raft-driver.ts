@@ -57,6 +57,8 @@ export class RaftDriver {
     private readonly wal: Wal,
     private readonly hooks: RaftDriverHooks,
     private readonly tickMs: number,
+    /** Times WAL writes (milliseconds); tests pass a simulated disk's clock. */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   start(): void {
@@ -150,13 +152,13 @@ export class RaftDriver {
     if (rd.hardState !== null || rd.entries.length > 0) {
       this.wal.save(rd.hardState === null ? undefined : toWalHardState(rd.hardState), rd.entries);
       if (rd.mustSync) {
-        const started = performance.now();
+        const started = this.now();
         // A lone entry has nothing to wait for: on a fast disk, writing it on this thread
         // beats the trip through the thread pool. Bigger batches (or a slow disk) go to the
         // pool so the loop keeps reading requests into the next batch meanwhile.
         const inline = rd.entries.length <= 1 && this.walWriteMs < INLINE_WAL_WRITE_MAX_MS;
         durable = this.wal.sync({ inline }).then(() => {
-          const ms = performance.now() - started;
+          const ms = this.now() - started;
           this.walWriteMs += (ms - this.walWriteMs) * WAL_WRITE_SMOOTHING;
           diskMetrics.walFsyncSeconds.observe(ms / 1000);
         });

@@ -99,28 +99,34 @@ export function unsyncedFs(): WalFs {
 export interface WriteCountingFs extends WalFs {
   /** Writes through the thread pool (`write`) and on the calling thread (`writeBlocking`). */
   readonly counts: { background: number; blocking: number };
-  /** When above 0, every write takes this much longer (a slow disk). */
-  delayMs: number;
+  /**
+   * A simulated clock (ms) that every write advances by `writeMs`, so code timing its writes
+   * with `now()` sees a disk of the test's choosing, whatever the real disk does.
+   */
+  writeMs: number;
+  now(): number;
 }
 
-/** nodeFs, O_DSYNC segments included, with each kind of write counted and delayable. */
+/** nodeFs, O_DSYNC segments included, with each kind of write counted and timed by a simulated clock. */
 export function writeCountingFs(): WriteCountingFs {
+  let clockMs = 0;
   const fs: WriteCountingFs = {
     ...nodeFs,
     counts: { background: 0, blocking: 0 },
-    delayMs: 0,
+    writeMs: 0,
+    now: () => clockMs,
     async open(path, mode, durableWrites) {
       const file = await nodeFs.open(path, mode, durableWrites);
       return {
         durableWrites: file.durableWrites,
         async write(bufs, pos) {
           fs.counts.background++;
-          if (fs.delayMs > 0) await new Promise((r) => setTimeout(r, fs.delayMs));
+          clockMs += fs.writeMs;
           return file.write(bufs, pos);
         },
         writeBlocking(bufs, pos) {
           fs.counts.blocking++;
-          if (fs.delayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, fs.delayMs);
+          clockMs += fs.writeMs;
           file.writeBlocking(bufs, pos);
         },
         read: (len, pos) => file.read(len, pos),
