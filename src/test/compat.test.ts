@@ -27,7 +27,12 @@ interface Step {
   args: string[];
   stdin?: string;
   env?: Record<string, string>;
-  /** Send SIGTERM after this many ms (for commands that run until stopped). */
+  /**
+   * Commands that run until stopped get SIGTERM once stdout holds this many lines (stdin,
+   * if any, then stays open), so a slow machine cannot cut their output short.
+   */
+  stopAfterLines?: number;
+  /** Or, for a command that prints nothing while it runs, after this many ms. */
   stopAfterMs?: number;
   /** Remember a value from stdout for later steps ({NAME} in arguments). */
   capture?: { name: string; re: RegExp; kind: "lease" | "member"; decimal?: boolean };
@@ -57,10 +62,16 @@ function runCli(bin: string, step: Step, vars: Map<string, string>): Promise<Res
     const p = spawn(cmd, argv, { env, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    p.stdout.on("data", (d: Buffer) => out.push(d));
+    let lines = 0;
+    p.stdout.on("data", (d: Buffer) => {
+      out.push(d);
+      for (const byte of d) if (byte === 0x0a) lines++;
+      if (step.stopAfterLines !== undefined && lines >= step.stopAfterLines) p.kill("SIGTERM");
+    });
     p.stderr.on("data", (d: Buffer) => err.push(d));
     p.stdin.on("error", () => undefined);
-    p.stdin.end(step.stdin ?? "");
+    if (step.stopAfterLines === undefined) p.stdin.end(step.stdin ?? "");
+    else p.stdin.write(step.stdin ?? "");
     const timers = [
       step.stopAfterMs !== undefined ? setTimeout(() => p.kill("SIGTERM"), step.stopAfterMs) : undefined,
       setTimeout(() => p.kill("SIGKILL"), 30_000),
@@ -265,10 +276,10 @@ const scenarios: Scenario[] = [
       { args: [...E, "put", "w1", "a"] },
       { args: [...E, "put", "w2", "b"] },
       { args: [...E, "del", "w1"] },
-      { args: [...E, "watch", "w", "--prefix", "--rev", "1"], stopAfterMs: 1500 },
-      { args: [...E, "watch", "w", "--prefix", "--rev", "1", "--prev-kv", "-w", "json"], stopAfterMs: 1500 },
-      { args: [...E, "watch", "w", "--prefix", "--rev", "1", "-w", "fields"], stopAfterMs: 1500 },
-      { args: [...E, "watch", "w1", "w3", "--rev", "1", "--hex"], stopAfterMs: 1500 },
+      { args: [...E, "watch", "w", "--prefix", "--rev", "1"], stopAfterLines: 9 },
+      { args: [...E, "watch", "w", "--prefix", "--rev", "1", "--prev-kv", "-w", "json"], stopAfterLines: 1 },
+      { args: [...E, "watch", "w", "--prefix", "--rev", "1", "-w", "fields"], stopAfterLines: 25 },
+      { args: [...E, "watch", "w1", "w3", "--rev", "1", "--hex"], stopAfterLines: 9 },
       {
         args: [
           ...E,
@@ -281,10 +292,13 @@ const scenarios: Scenario[] = [
           "-c",
           'echo "$ETCD_WATCH_EVENT_TYPE $ETCD_WATCH_KEY $ETCD_WATCH_VALUE $ETCD_WATCH_REVISION"',
         ],
-        stopAfterMs: 1500,
+        stopAfterLines: 4,
       },
-      { args: [...E, "watch", "--rev", "1"], env: { ETCDCTL_WATCH_KEY: "w2" }, stopAfterMs: 1500 },
-      { args: [...E, "watch", "-i"], stdin: "watch w2 --rev 1\nbogus\n\n" },
+      { args: [...E, "watch", "--rev", "1"], env: { ETCDCTL_WATCH_KEY: "w2" }, stopAfterLines: 3 },
+      // At the end of its input, watch -i exits: whether a watch started just before prints
+      // its events first is a race, so the one that watches keeps its input open.
+      { args: [...E, "watch", "-i"], stdin: "bogus\n\n" },
+      { args: [...E, "watch", "-i"], stdin: "bogus\n\nwatch w2 --rev 1\n", stopAfterLines: 3 },
       { args: [...E, "watch"] },
       { args: [...E, "watch", "a", "b", "--prefix"] },
       { args: [...E, "watch", "foo", "--"] },
@@ -316,7 +330,7 @@ const scenarios: Scenario[] = [
       { args: [...E, "lease", "timetolive", "{LEASE}"], ttl: true },
       { args: [...E, "lease", "keep-alive", "--once", "{LEASE}"], ttl: true },
       { args: [...E, "lease", "keep-alive", "--once", "{LEASE}", "-w", "json"], ttl: true },
-      { args: [...E, "lease", "keep-alive", "{LEASE}"], ttl: true, stopAfterMs: 1500 },
+      { args: [...E, "lease", "keep-alive", "{LEASE}"], ttl: true, stopAfterLines: 1 },
       { args: [...E, "lease", "revoke", "{LEASE}"] },
       { args: [...E, "lease", "revoke", "{LEASE}"] },
       { args: [...E, "lease", "timetolive", "{LEASE}"] },
@@ -420,9 +434,9 @@ const scenarios: Scenario[] = [
     steps: [
       { args: [...E, "lock", "mylock", "echo", "got it"] },
       { args: [...E, "lock", "mylock", "--", "sh", "-c", "echo $ETCD_LOCK_KEY | cut -d/ -f1; exit 3"] },
-      { args: [...E, "lock", "mylock"], stopAfterMs: 1500, sessionKeys: true },
+      { args: [...E, "lock", "mylock"], stopAfterLines: 2, sessionKeys: true },
       { args: [...E, "lock"] },
-      { args: [...E, "elect", "e1", "proposal"], stopAfterMs: 1500, sessionKeys: true },
+      { args: [...E, "elect", "e1", "proposal"], stopAfterLines: 2, sessionKeys: true },
       { args: [...E, "elect", "-l", "e1"], stopAfterMs: 1500 },
       { args: [...E, "elect", "e1"] },
       { args: [...E, "elect", "-l", "e1", "p"] },
