@@ -168,15 +168,20 @@ describe("bad input", () => {
     }
     await client.put("vanish", "after");
     assert.equal((await client.get("vanish")).kvs[0]?.value.toString(), "after");
-    const watcher = client.watch("vanish");
+    const watcher = client.watch("vanish", { createdNotify: true });
+    let created: () => void = () => {};
+    const isCreated = new Promise<void>((resolve) => {
+      created = resolve;
+    });
     const seen = (async () => {
       for await (const r of watcher) {
+        if (r.created) created();
         const put = r.events.find((e) => e.type === 0);
         if (put?.kv) return put.kv.value.toString();
       }
       return "";
     })();
-    await new Promise((r) => setTimeout(r, 100));
+    await isCreated;
     await client.put("vanish", "watched");
     assert.equal(await seen, "watched");
     watcher.cancel();

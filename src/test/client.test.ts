@@ -74,17 +74,22 @@ test("client - server errors keep etcd's messages and classes", async () => {
 
 test("client - a watch resumes after the server restarts without losing or repeating events", async () => {
   const c = new Client({ endpoints: [server.endpoint] });
-  const w = c.watch("resume/", { prefix: true });
+  const w = c.watch("resume/", { prefix: true, createdNotify: true });
   const seen: string[] = [];
+  let created: () => void = () => {};
+  const isCreated = new Promise<void>((resolve) => {
+    created = resolve;
+  });
   const done = (async () => {
     for await (const r of w as AsyncIterable<WatchResponse>) {
+      if (r.created) created();
       for (const e of r.events) if (e.type === EventType.PUT) seen.push(e.kv?.value.toString() ?? "");
       if (seen.length >= 4) return;
     }
   })();
   try {
-    // Let the watch be created before the first write.
-    await new Promise((r) => setTimeout(r, 300));
+    // The watch starts at the current revision: it must exist before the first write.
+    await isCreated;
     await c.put("resume/a", "1");
     await c.put("resume/a", "2");
     await server.kill();
@@ -107,7 +112,8 @@ test("client - a watch resumes after the server restarts without losing or repea
 test("client - the keep-alive loop renews a lease and ends when it is revoked", async () => {
   const c = new Client({ endpoints: [server.endpoint] });
   try {
-    const g = await c.leaseGrant(3);
+    // Renewed every TTL/3 s: a TTL of 6 leaves 4 s of slack for a busy machine.
+    const g = await c.leaseGrant(6);
     const ka = c.leaseKeepAlive(g.ID);
     const renewals: number[] = [];
     const loop = (async () => {
@@ -121,7 +127,7 @@ test("client - the keep-alive loop renews a lease and ends when it is revoked", 
       new Promise((_, rej) => setTimeout(() => rej(new Error("keep-alive hung")), 10000)),
     ]);
     assert.equal(renewals.length, 2);
-    assert.ok(renewals.every((ttl) => ttl === 3));
+    assert.ok(renewals.every((ttl) => ttl === 6));
     const ttl = await c.leaseTimeToLive(g.ID);
     assert.equal(ttl.TTL, -1);
   } finally {
