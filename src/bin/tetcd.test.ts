@@ -7,6 +7,7 @@ import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { ServerConfig } from "../config/index.js";
 import type { Logger } from "../log/index.js";
+import { childEnv } from "../test/child-env.js";
 import { runTetcd } from "./main.js";
 
 const bin = fileURLToPath(new URL("./tetcd.js", import.meta.url));
@@ -14,10 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), "tetcd-bin-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function tetcd(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ETCD_")));
   return spawnSync(process.execPath, [bin, ...args], {
     encoding: "utf8",
-    env: { ...clean, ...env },
+    env: childEnv(env),
     cwd: dir,
   });
 }

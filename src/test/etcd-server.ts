@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { childEnv } from "./child-env.js";
 
 const DEFAULT_SERVER =
   "etcd --name default --data-dir {dataDir} --listen-client-urls {clientUrl} --advertise-client-urls {clientUrl} " +
@@ -56,7 +57,11 @@ export class EtcdServer {
       .replaceAll("{peerUrl}", peerUrl)
       .replaceAll("{clientPort}", String(ports.client))
       .replaceAll("{peerPort}", String(ports.peer));
-    const proc = spawn("sh", ["-c", `exec ${cmd}`], { stdio: ["ignore", "ignore", "pipe"], detached: false });
+    const proc = spawn("sh", ["-c", `exec ${cmd}`], {
+      env: childEnv(),
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: false,
+    });
     let log = "";
     proc.stderr?.on("data", (d: Buffer) => {
       log = (log + d.toString()).slice(-4000);

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { childEnv } from "./child-env.js";
 
 const TETCD = new URL("../bin/tetcd.js", import.meta.url).pathname;
 export const ETCDCTL = process.env.ETCDCTL ?? "/usr/bin/etcdctl";
@@ -80,7 +81,7 @@ export async function startMember(options: MemberOptions = {}): Promise<Member> 
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env },
+    env: childEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -144,7 +145,7 @@ export function run(
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      env: { ...process.env, ...options.env },
+      env: childEnv(options.env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

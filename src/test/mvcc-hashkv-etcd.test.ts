@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { type MvccStore, MvccStore as Store } from "../mvcc/index.js";
 import { type LmdbBackend, openLmdbBackend } from "../storage/index.js";
+import { childEnv } from "./child-env.js";
 
 const run = promisify(execFile);
 const ETCD = "/usr/bin/etcd";
@@ -61,7 +62,7 @@ function freePort(): Promise<number> {
 }
 
 async function ctl(args: string[], input?: string): Promise<string> {
-  const env = { ...process.env, ETCDCTL_API: "3" };
+  const env = childEnv({ ETCDCTL_API: "3" });
   if (input === undefined) return (await run(ETCDCTL, ["--endpoints", endpoint, ...args], { env })).stdout;
   return new Promise((resolve, reject) => {
     const p = spawn(ETCDCTL, ["--endpoints", endpoint, ...args], { env });

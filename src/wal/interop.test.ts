@@ -5,13 +5,14 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { etcdserverpb, toId } from "../proto/index.js";
+import { childEnv } from "../test/child-env.js";
 import { dumpWal } from "./dump.js";
 import { WalLockedError } from "./errors.js";
 import { walName } from "./names.js";
@@ -80,7 +81,7 @@ async function startEtcd(dataDir: string): Promise<Etcd> {
 
 async function etcdctl(endpoint: string, ...args: string[]): Promise<string> {
   const { stdout } = await run(ETCDCTL, [`--endpoints=${endpoint}`, "--dial-timeout=2s", ...args], {
-    env: { ...process.env, ETCDCTL_API: "3" },
+    env: childEnv({ ETCDCTL_API: "3" }),
   });
   return stdout;
 }
@@ -237,7 +238,9 @@ async function goVerifier(): Promise<string> {
   const hash = createHash("sha256").update(readFileSync(source)).digest("hex").slice(0, 12);
   const bin = join(tmpdir(), `tetcd-wal-verify-${hash}`);
   if (!existsSync(bin)) {
-    await run("go", ["build", "-o", bin, source], {
+    // Built under a name of its own and renamed: a concurrent run never sees half a binary.
+    const building = `${bin}.${process.pid}`;
+    await run("go", ["build", "-o", building, source], {
       env: {
         ...process.env,
         GO111MODULE: "off",
@@ -245,6 +248,7 @@ async function goVerifier(): Promise<string> {
         GOCACHE: join(tmpdir(), "tetcd-wal-gocache"),
       },
     });
+    await rename(building, bin);
   }
   return bin;
 }
