@@ -20,7 +20,13 @@ if (files.length === 0) {
   console.error("test: no test files matched");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...files], {
-  stdio: "inherit",
-});
+// No test takes a minute here (the longest, the kill -9 crash test, about 45 s); the timeout
+// turns a hang into a failure that names the test instead of a stalled CI job.
+const result = spawnSync(
+  process.execPath,
+  ["--test", "--test-concurrency=2", "--test-timeout=300000", ...files],
+  {
+    stdio: "inherit",
+  },
+);
 process.exit(result.status ?? 1);
