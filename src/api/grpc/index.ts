@@ -46,6 +46,7 @@ export {
   type MessageEncoder,
   type Method,
   type MethodKind,
+  withResponseEncoder,
 } from "./method.js";
 export { enableHandlingTimeHistogram, messageBytes } from "./metrics.js";
 export { GrpcServer, type GrpcServerOptions, isGrpcRequest } from "./server.js";

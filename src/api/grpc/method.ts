@@ -61,6 +61,22 @@ export function defineMethod<Req, Res, K extends MethodKind>(
     requestStream: kind === "clientStream" || kind === "bidi",
     responseStream: kind === "serverStream" || kind === "bidi",
     decode: (body) => request.decode(body),
+    ...responseCodec(response),
+  };
+}
+
+/** The same method with another encoder for its responses (one that reuses encodings, say). */
+export function withResponseEncoder<Req, Res, K extends MethodKind>(
+  method: Method<Req, Res, K>,
+  response: MessageEncoder<Res>,
+): Method<Req, Res, K> {
+  return { ...method, ...responseCodec(response) };
+}
+
+function responseCodec<Res>(
+  response: MessageEncoder<Res>,
+): Pick<Method<unknown, Res>, "encode" | "encodeFramed"> {
+  return {
     encode: (message) => response.encode(message).finish(),
     encodeFramed(message) {
       // protobufjs writes into one growing buffer: reserve the header in front of the body,
