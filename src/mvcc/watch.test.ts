@@ -114,6 +114,25 @@ test("watch - prev_kv on live and replayed events, and filters", async () => {
   await t.close();
 });
 
+test("watch - the watchers of one commit share its event objects, with or without prev_kv", async () => {
+  const t = openTestStore();
+  put(t, "a", "1");
+  const [recOne, recOther] = [recorder(), recorder()];
+  const one = t.store.watchStream(recOne.consumer);
+  const other = t.store.watchStream(recOther.consumer);
+  const withPrev = one.watch({ key: b("a"), prevKv: true });
+  const plain = one.watch({ key: b("a"), rangeEnd: b("b") });
+  const elsewhere = other.watch({ key: b("a") });
+  put(t, "a", "2");
+  const event = (got: WatchResponse[], id: number) => got.find((r) => r.watchId === id)?.events[0];
+  const first = event(recOne.got, plain);
+  assert.ok(first !== undefined && first.prevKv === undefined);
+  // One object for every watcher without prev_kv: the API encodes it once for all of them.
+  assert.equal(event(recOther.got, elsewhere), first);
+  assert.equal(event(recOne.got, withPrev)?.prevKv?.value.toString(), "1");
+  await t.close();
+});
+
 test("watch - a compacted start revision gets compactRevision and the watch is gone", async () => {
   const t = openTestStore();
   for (let i = 0; i < 6; i++) put(t, "k", `${i}`);

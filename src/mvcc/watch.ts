@@ -77,8 +77,17 @@ class Watcher {
   }
 }
 
+/** Events without their previous value, one per event: every watcher of a commit shares it. */
+const withoutPrevOf = new WeakMap<Event, Event>();
+
 function withoutPrev(ev: Event): Event {
-  return ev.prevKv === undefined ? ev : { type: ev.type, kv: ev.kv };
+  if (ev.prevKv === undefined) return ev;
+  let stripped = withoutPrevOf.get(ev);
+  if (stripped === undefined) {
+    stripped = { type: ev.type, kv: ev.kv };
+    withoutPrevOf.set(ev, stripped);
+  }
+  return stripped;
 }
 
 export class WatchHub {

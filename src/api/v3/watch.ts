@@ -10,15 +10,15 @@ import { mvccMetrics } from "../../metrics/index.js";
 import {
   ErrEmptyWatcherRange,
   ErrWatcherDuplicateID,
-  type Event,
   type WatchResponse as StoreResponse,
   type WatchStream,
 } from "../../mvcc/index.js";
 import { etcdserverpb, mvccpb, toNumber } from "../../proto/index.js";
-import { type EtcdServer, toWireKv } from "../../server/index.js";
+import type { EtcdServer } from "../../server/index.js";
 import type { BidiCall, CallContext, GrpcServer } from "../grpc/index.js";
-import { serviceMethods } from "../grpc/index.js";
+import { serviceMethods, withResponseEncoder } from "../grpc/index.js";
 import { responseHeader } from "./header.js";
+import { sharedHeader, watchResponseEncoder, wireEvent } from "./watch-encoding.js";
 
 type WatchRequest = etcdserverpb.WatchRequest;
 type WatchResponse = etcdserverpb.IWatchResponse;
@@ -31,15 +31,6 @@ export interface WatchServiceOptions {
 }
 
 const { FilterType } = etcdserverpb.WatchCreateRequest;
-
-function wireEvent(e: Event): mvccpb.IEvent {
-  const ev: mvccpb.IEvent = {
-    type: e.type === "put" ? mvccpb.Event.EventType.PUT : mvccpb.Event.EventType.DELETE,
-    kv: toWireKv(e.kv),
-  };
-  if (e.prevKv) ev.prevKv = toWireKv(e.prevKv);
-  return ev;
-}
 
 class WatchSession {
   private readonly stream: WatchStream;
@@ -145,7 +136,7 @@ class WatchSession {
   private onStoreResponse(r: StoreResponse): boolean {
     const compacted = r.compactRevision !== undefined && r.compactRevision !== 0;
     const wire: WatchResponse = {
-      header: responseHeader(this.server, r.revision),
+      header: sharedHeader(this.server, r.revision),
       watchId: r.watchId,
       events: r.events.map(wireEvent),
     };
@@ -253,7 +244,7 @@ function varintLength(n: number): number {
 
 export function registerWatch(grpc: GrpcServer, server: EtcdServer, options: WatchServiceOptions): void {
   const watch = serviceMethods("etcdserverpb.Watch");
-  grpc.register(watch.Watch, async (call, ctx: CallContext) => {
+  grpc.register(withResponseEncoder(watch.Watch, watchResponseEncoder), async (call, ctx: CallContext) => {
     const session = new WatchSession(server, call, options);
     try {
       for await (const req of call) session.handle(req);
