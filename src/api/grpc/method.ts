@@ -53,6 +53,7 @@ export function defineMethod<Req, Res, K extends MethodKind>(
 ): Method<Req, Res, K> {
   const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
   assert(match, `malformed gRPC method path ${path}`);
+  const codec = responseCodec(response);
   return {
     path,
     service: match[1]!,
@@ -61,7 +62,8 @@ export function defineMethod<Req, Res, K extends MethodKind>(
     requestStream: kind === "clientStream" || kind === "bidi",
     responseStream: kind === "serverStream" || kind === "bidi",
     decode: (body) => request.decode(body),
-    ...responseCodec(response),
+    encode: codec.encode,
+    encodeFramed: codec.encodeFramed,
   };
 }
 
@@ -70,7 +72,20 @@ export function withResponseEncoder<Req, Res, K extends MethodKind>(
   method: Method<Req, Res, K>,
   response: MessageEncoder<Res>,
 ): Method<Req, Res, K> {
-  return { ...method, ...responseCodec(response) };
+  // Built as defineMethod builds them: every method object has the same shape, so the call
+  // sites that use them stay monomorphic.
+  const codec = responseCodec(response);
+  return {
+    path: method.path,
+    service: method.service,
+    name: method.name,
+    kind: method.kind,
+    requestStream: method.requestStream,
+    responseStream: method.responseStream,
+    decode: method.decode,
+    encode: codec.encode,
+    encodeFramed: codec.encodeFramed,
+  };
 }
 
 function responseCodec<Res>(
