@@ -1,10 +1,14 @@
 // etcd's response header: which cluster and member answered, at which revision and term.
 import { type etcdserverpb, idToLong } from "../../proto/index.js";
-import type { EtcdServer } from "../../server/index.js";
+import type { EtcdServer, ResponseHeader } from "../../server/index.js";
 
 /** The header for a response at `revision` (default: the store's current revision). */
 export function responseHeader(server: EtcdServer, revision?: number): etcdserverpb.IResponseHeader {
-  const h = server.header(revision);
+  return wireHeader(server.header(revision));
+}
+
+/** A server's header as the wire has it. */
+export function wireHeader(h: ResponseHeader): etcdserverpb.IResponseHeader {
   return {
     clusterId: idToLong(h.clusterId),
     memberId: idToLong(h.memberId),

@@ -7,7 +7,7 @@ import type { Event } from "../../mvcc/index.js";
 import { etcdserverpb, mvccpb } from "../../proto/index.js";
 import { type EtcdServer, toWireKv } from "../../server/index.js";
 import type { MessageEncoder } from "../grpc/index.js";
-import { responseHeader } from "./header.js";
+import { wireHeader } from "./header.js";
 
 type WatchResponse = etcdserverpb.IWatchResponse;
 type Header = etcdserverpb.IResponseHeader;
@@ -40,7 +40,7 @@ export function sharedHeader(server: EtcdServer, revision: number): Header {
   const last = lastHeaders.get(server);
   const now = server.header(revision);
   if (last !== undefined && last.revision === now.revision && last.raftTerm === now.raftTerm) return last;
-  const header = responseHeader(server, revision);
+  const header = wireHeader(now);
   lastHeaders.set(server, header);
   return header;
 }
