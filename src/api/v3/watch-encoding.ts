@@ -23,15 +23,15 @@ const lastHeaders = new WeakMap<EtcdServer, Header>();
 
 /** A store event as the wire has it; the same object for the same event. */
 export function wireEvent(e: Event): mvccpb.IEvent {
-  let ev = wireEvents.get(e);
-  if (ev === undefined) {
-    ev = {
-      type: e.type === "put" ? mvccpb.Event.EventType.PUT : mvccpb.Event.EventType.DELETE,
-      kv: toWireKv(e.kv),
-    };
-    if (e.prevKv) ev.prevKv = toWireKv(e.prevKv);
-    wireEvents.set(e, ev);
-  }
+  return memoized(wireEvents, e, toWireEvent);
+}
+
+function toWireEvent(e: Event): mvccpb.IEvent {
+  const ev: mvccpb.IEvent = {
+    type: e.type === "put" ? mvccpb.Event.EventType.PUT : mvccpb.Event.EventType.DELETE,
+    kv: toWireKv(e.kv),
+  };
+  if (e.prevKv) ev.prevKv = toWireKv(e.prevKv);
   return ev;
 }
 
@@ -45,13 +45,14 @@ export function sharedHeader(server: EtcdServer, revision: number): Header {
   return header;
 }
 
-function memoized<T extends object>(cache: WeakMap<T, Uint8Array>, value: T, encode: (v: T) => Uint8Array) {
-  let bytes = cache.get(value);
-  if (bytes === undefined) {
-    bytes = encode(value);
-    cache.set(value, bytes);
+/** `make(key)`, made once per key while the key lives. */
+function memoized<K extends object, V>(cache: WeakMap<K, V>, key: K, make: (k: K) => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make(key);
+    cache.set(key, value);
   }
-  return bytes;
+  return value;
 }
 
 const encodeEvent = (ev: mvccpb.IEvent) => mvccpb.Event.encode(ev).finish();
